@@ -1,0 +1,13 @@
+"""chipwatch: a sourced, time-aware knowledge graph of semiconductor supply chains."""
+
+from chipwatch.errors import ChipwatchError
+
+__version__ = "0.1.0"
+__all__ = ["ChipwatchError", "open", "__version__"]
+
+
+def open(path: str | None = None):  # noqa: A001 - mirrors duckdb.connect / sqlite3 style
+    """Open a built store and return a :class:`chipwatch.api.Chipwatch` (pandas results)."""
+    from chipwatch.api import Chipwatch
+
+    return Chipwatch(path)

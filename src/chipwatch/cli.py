@@ -1,0 +1,238 @@
+"""The chipwatch command line (Typer + Rich). Thin: every command calls the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chipwatch.errors import ChipwatchError
+
+app = typer.Typer(help="chipwatch: a sourced, time-aware knowledge graph of semiconductor supply chains.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="only claims valid at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD")]
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+
+
+class State:
+    db: Path | None = None
+
+
+def _db() -> Path | None:
+    return State.db
+
+
+def _open():
+    from chipwatch.api import Chipwatch
+
+    return Chipwatch(_db())
+
+
+def _json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def _main(db: Annotated[Path | None, typer.Option("--db", envvar="CHIPWATCH_DB", help="store file (default chipwatch.duckdb)")] = None) -> None:
+    State.db = db
+
+
+@app.command()
+def build(datasets: Annotated[list[Path], typer.Argument(help="dataset folders")]) -> None:
+    """Validate datasets and compile them into the store (atomically: all or nothing)."""
+    from chipwatch.store import build_store, default_db_path
+
+    db = default_db_path(_db())
+    counts = build_store(datasets, db)
+    out.print(f"built {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@app.command()
+def validate(dataset: Annotated[Path, typer.Argument(help="dataset folder")], json_: AsJson = False) -> None:
+    """Check a dataset: references, vocabulary, domain/range, dates, units, verbatim quotes."""
+    from chipwatch.dataset import load_dataset
+    from chipwatch.dataset import validate as run
+
+    ds = load_dataset(dataset)
+    report = run(ds)
+    if json_:
+        _json({"ok": report.ok, "problems": [str(p) for p in report.problems], "notes": report.notes,
+               "quotes_checked": report.quotes_checked})
+    else:
+        for p in report.problems:
+            err.print(str(p), markup=False, highlight=False)
+        for n in report.notes:
+            err.print(f"note: {n}", markup=False, highlight=False)
+        summary = (f"{dataset}: {len(ds.sources)} sources, {len(ds.entities)} entities, {len(ds.claims)} claims; "
+                   f"{report.quotes_checked} quotes checked verbatim; {len(report.problems)} problem(s)")
+        (out if report.ok else err).print(summary, markup=False, highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(kind: Annotated[str | None, typer.Option(help="sources, entities or claims (default: all)")] = None) -> None:
+    """Print the JSON Schema of the dataset files."""
+    from chipwatch.dataset.schema import json_schema
+
+    _json(json_schema(kind))
+
+
+@app.command()
+def show(name: Annotated[str, typer.Argument(help="entity id or a name in any script")],
+         as_of: AsOf = None, json_: AsJson = False,
+         lang: Annotated[str, typer.Option(help="label language: en or zh-Hant")] = "en") -> None:
+    """One entity: names in every script, identifiers, and its claims with evidence."""
+    with _open() as cw:
+        view = cw.entity_view(name, as_of)
+    if json_:
+        _json(view)
+        return
+    from chipwatch.render import print_entity
+
+    print_entity(out, view, lang)
+
+
+@app.command()
+def search(text: str, limit: int = 10, json_: AsJson = False) -> None:
+    """Find entities by name in any script (Traditional/Simplified Chinese, Russian, English)."""
+    from chipwatch.api import rows
+
+    with _open() as cw:
+        df = cw.search(text, limit)
+    if json_:
+        _json(rows(df))
+        return
+    if df.empty:
+        err.print(f"no entity matches '{text}'", markup=False)
+        raise typer.Exit(1)
+    t = Table("id", "type", "name (en)", "名稱", "matched", "score")
+    for r in df.itertuples():
+        t.add_row(r.entity_id, r.type, r.label_en, r.label_zh, r.name, f"{r.score:.2f}")
+    out.print(t)
+
+
+@app.command()
+def claims(subject: Annotated[str | None, typer.Option(help="subject: id or name")] = None,
+           predicate: str | None = None,
+           object: Annotated[str | None, typer.Option("--object", help="object: id or name")] = None,  # noqa: A002
+           status: Annotated[list[str] | None, typer.Option(help="fact, reported, speculated, planned, disputed (repeatable)")] = None,
+           tag: str | None = None, as_of: AsOf = None, json_: AsJson = False) -> None:
+    """List claims, filtered."""
+    with _open() as cw:
+        df = cw.claims(subject=subject, predicate=predicate, object=object, status=status, as_of=as_of, tag=tag)
+        items = cw.claims_with_evidence(df)
+        labels = cw.store.labels()
+    if json_:
+        _json(items)
+        return
+    from chipwatch.render import claims_table
+
+    out.print(claims_table(items, labels))
+    out.print(f"{len(items)} claim(s)")
+
+
+@app.command()
+def timeline(name: Annotated[str | None, typer.Argument(help="an entity (default: all)")] = None,
+             predicate: str | None = None, json_: AsJson = False) -> None:
+    """Dated events in order: when each claim starts and ends."""
+    from chipwatch.api import rows
+
+    with _open() as cw:
+        df = cw.timeline(name, predicate)
+        labels = cw.store.labels()
+    if json_:
+        _json(rows(df.drop(columns=["sort_date"])))
+        return
+    from chipwatch.render import timeline_table
+
+    out.print(timeline_table(rows(df), labels))
+
+
+@app.command()
+def neighbours(name: str, radius: int = 1, as_of: AsOf = None, json_: AsJson = False) -> None:
+    """The entities within RADIUS relations of NAME, with the claims that link them."""
+    with _open() as cw:
+        g = cw.neighbours(name, radius, as_of)
+    edges = [{"subject": u, "predicate": d["predicate"], "object": v, "claim": d["claim"], "status": d["status"]}
+             for u, v, d in g.edges(data=True)]
+    if json_:
+        _json({"nodes": [{"id": n, **{k: d.get(k) for k in ("type", "label_en", "label_zh")}} for n, d in g.nodes(data=True)],
+               "edges": edges})
+        return
+    from chipwatch.render import edges_table
+
+    out.print(edges_table(edges, {n: d.get("label_en", n) for n, d in g.nodes(data=True)}))
+
+
+@app.command()
+def path(a: str, b: str, as_of: AsOf = None, json_: AsJson = False) -> None:
+    """The shortest chains of claims linking two entities."""
+    with _open() as cw:
+        found = cw.paths(a, b, as_of)
+        labels = cw.store.labels()
+    if json_:
+        _json(found)
+        return
+    if not found:
+        err.print(f"no path between {a} and {b}", markup=False)
+        raise typer.Exit(1)
+    for i, steps in enumerate(found, 1):
+        chain = " ".join(f"{labels[s['subject']]} —{s['predicate']}→ {labels[s['object']]};" for s in steps)
+        out.print(f"{i}. {chain}", markup=False)
+
+
+@app.command()
+def export(format: Annotated[str, typer.Option("--format", "-f", help="json, ftm, graphml, gexf or neo4j-csv")],  # noqa: A002
+           output: Annotated[Path, typer.Option("--output", "-o", help="file to write (a folder for neo4j-csv)")],
+           as_of: AsOf = None) -> None:
+    """Export the store: JSON (the contract), FollowTheMoney, GraphML, GEXF, Neo4j CSV."""
+    from chipwatch.interop import export as run
+
+    with _open() as cw:
+        counts = run(cw.store, format, output, as_of)
+    out.print(f"wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@app.command()
+def summary(json_: AsJson = False) -> None:
+    """Headline figures, the sanctions timeline and an example query."""
+    with _open() as cw:
+        data = cw.summary()
+        sanctions = cw.claims_with_evidence(cw.claims(predicate="sanctioned_by"))
+        labels = cw.store.labels()
+        example = cw.entity_view("貝加爾電子")
+    if json_:
+        _json({**data, "sanctions": sanctions})
+        return
+    from chipwatch.render import print_summary
+
+    print_summary(out, data, sanctions, labels, example)
+
+
+def main() -> None:
+    """Entry point: user mistakes print one line on stderr and exit 1, never a traceback."""
+    try:
+        app()
+    except ChipwatchError as exc:
+        problems = getattr(exc, "problems", [])
+        for p in problems:
+            err.print(str(p), markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"error: {where}{exc.strerror or exc}", markup=False, highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Rich rendering of library views for the terminal (no logic: formatting only)."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from chipwatch.model.vocabulary import vocabulary
+
+STATUS_STYLE = {"fact": "green", "reported": "cyan", "speculated": "yellow", "planned": "magenta", "disputed": "red"}
+
+
+def value_text(c: dict) -> str:
+    v = c.get("value")
+    if v is None:
+        return ""
+    if isinstance(v, dict):
+        lo, hi = v.get("min"), v.get("max")
+        v = f"{_num(lo)}–{_num(hi)}" if lo is not None and hi is not None else (f"≥ {_num(lo)}" if lo is not None else f"≤ {_num(hi)}")
+    else:
+        v = _num(v) if isinstance(v, (int, float)) else str(v)
+    unit = c.get("unit") or ""
+    return f"{'~' if c.get('approx') else ''}{v} {unit}".strip()
+
+
+def _num(x) -> str:
+    return f"{x:,.0f}" if isinstance(x, float) and x.is_integer() else f"{x:,}" if isinstance(x, (int, float)) else str(x)
+
+
+def _dates(c: dict) -> str:
+    f, t = c.get("valid_from"), c.get("valid_to")
+    return f"{f or '…'} – {t or '…'}" if (f or t) else ""
+
+
+def _quals(c: dict, labels: dict) -> str:
+    q = c.get("qualifiers") or {}
+    return ", ".join(f"{k}={labels.get(v, v) if isinstance(v, str) else v}" for k, v in q.items())
+
+
+def claims_table(items: list[dict], labels: dict, title: str | None = None) -> Table:
+    t = Table("claim", "subject", "predicate", "object / value", "when", "status", "qualifiers", title=title)
+    for c in items:
+        obj = labels.get(c["object"], c["object"]) if c.get("object") else value_text(c)
+        t.add_row(c["id"], labels.get(c["subject"], c["subject"]), c["predicate"], obj, _dates(c),
+                  Text(c["status"], style=STATUS_STYLE.get(c["status"], "")), _quals(c, labels))
+    return t
+
+
+def print_entity(console: Console, view: dict, lang: str = "en") -> None:
+    vocab = vocabulary()
+    console.rule(f"[bold]{view['label_en']}[/]  {view['label_zh']}  ({view['type']}{', ' + view['country'] if view['country'] else ''})  id: {view['id']}")
+    names = Table("kind", "lang", "name", title="Names", title_justify="left")
+    for n in view["names"]:
+        names.add_row(n["kind"], n["lang"], n["name"])
+    console.print(names)
+    if view["identifiers"]:
+        ids = Table("scheme", "value", "source", "locator", title="Identifiers", title_justify="left")
+        for i in view["identifiers"]:
+            ids.add_row(i["scheme"], i["value"], i["source"], i["locator"])
+        console.print(ids)
+    if view.get("note"):
+        console.print(f"note: {view['note']}", markup=False)
+    heading = "Claims" + (f" valid in {view['as_of']}" if view["as_of"] else "")
+    by_pred: dict[str, list] = {}
+    for c in view["claims"]:
+        by_pred.setdefault(c["predicate"], []).append(c)
+    console.print(f"\n[bold]{heading}[/] ({len(view['claims'])})")
+    for pred, items in by_pred.items():
+        console.print(f"\n[bold]{pred}[/] — {vocab.label('predicate', pred, lang)}")
+        for c in items:
+            other = c["object_label"] if c["role"] == "subject" else c["subject_label"]
+            arrow = "→" if c["role"] == "subject" else "←"
+            what = f"{arrow} {other}" if c.get("object") or c["role"] != "subject" else value_text(c)
+            line = Text("  ")
+            line.append(f"[{c['status']}]", style=STATUS_STYLE.get(c["status"], ""))
+            line.append(f" {what}")
+            if d := _dates(c):
+                line.append(f"  ({d})", style="dim")
+            if q := _quals(c, {}):
+                line.append(f"  {q}", style="dim")
+            line.append(f"  #{c['id']}", style="dim")
+            console.print(line)
+            for ev in c["evidence"]:
+                console.print(Text(f"      “{ev['quote']}” — {ev['source']}, {ev['locator']}", style="italic"))
+
+
+def timeline_table(events: list[dict], labels: dict) -> Table:
+    t = Table("date", "event", "subject", "predicate", "object / value", "status", "claim")
+    for e in events:
+        obj = labels.get(e["object"], e["object"]) if e.get("object") else value_text(
+            {"value": json.loads(e["value_json"]) if e.get("value_json") else None, "unit": e.get("unit")})
+        t.add_row(e["date"], e["event"], labels.get(e["subject"], e["subject"]), e["predicate"], obj,
+                  Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), e["claim_id"])
+    return t
+
+
+def edges_table(edges: list[dict], labels: dict) -> Table:
+    t = Table("subject", "predicate", "object", "status", "claim")
+    for e in edges:
+        t.add_row(labels.get(e["subject"], e["subject"]), e["predicate"], labels.get(e["object"], e["object"]),
+                  Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), e["claim"])
+    return t
+
+
+def print_summary(console: Console, data: dict, sanctions: list[dict], labels: dict, example: dict) -> None:
+    c = data["counts"]
+    console.rule("[bold]chipwatch[/] — store summary")
+    console.print(f"{c['entities']} entities, {c['claims']} claims, {c['sources']} sources, "
+                  f"{c['evidence']} evidence quotes, {c['names']} names, {c['identifiers']} identifiers")
+    types = Table("entity type", "count", title="Entities by type", title_justify="left")
+    for k, v in data["entities_by_type"].items():
+        types.add_row(k, str(v))
+    status = Table("status", "claims", title="Claims by status", title_justify="left")
+    for k, v in data["claims_by_status"].items():
+        status.add_row(Text(k, style=STATUS_STYLE.get(k, "")), str(v))
+    chapters = Table("chapter", "claims", title="Claims by chapter", title_justify="left")
+    for k, v in data["claims_by_chapter"].items():
+        chapters.add_row(str(k), str(v))
+    from rich.columns import Columns
+
+    console.print(Columns([types, status, chapters]))
+    rows = sorted(sanctions, key=lambda s: (s.get("valid_from") or "9999", s["subject"]))
+    console.print(claims_table(rows, labels, title="Sanctions timeline (sanctioned_by)"))
+    console.print("\n[bold]Example query[/]: chipwatch show 貝加爾電子 --as-of 2023")
+    fab = [x for x in example["claims"] if x["predicate"] == "fabricates" or x["predicate"] == "designs"]
+    for x in fab:
+        console.print(f"  {x['subject_label']} {x['predicate']} {x['object_label']} "
+                      f"{_quals(x, {})} ({_dates(x)}) [{x['status']}]", markup=False)

@@ -1,0 +1,221 @@
+"""Read access to a built store. Every query returns a pandas DataFrame or plain dicts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.model.dates import PartialDate
+from chipwatch.names.normalize import name_key
+from chipwatch.store.path import default_db_path
+
+STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
+
+
+@dataclass
+class Resolution:
+    """The outcome of resolving a name: one entity, or the candidates to choose from."""
+
+    query: str
+    entity_id: str | None
+    candidates: pd.DataFrame
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.entity_id is None and not self.candidates.empty
+
+
+def parse_as_of(as_of: str | None) -> PartialDate | None:
+    if as_of is None:
+        return None
+    try:
+        return PartialDate.parse(as_of)
+    except ValueError as exc:
+        raise ChipwatchError(f"--as-of: {exc}") from None
+
+
+class Store:
+    """A read-only connection to a chipwatch DuckDB store."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = default_db_path(path)
+        if self.path.is_dir():
+            raise ChipwatchError(f"{self.path}: is a directory, not a chipwatch store; give the .duckdb file")
+        if not self.path.exists():
+            raise ChipwatchError(f"{self.path}: no store here; run `chipwatch build datasets/russia` first (or pass --db PATH)")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con.execute("SELECT count(*) FROM claims").fetchone()
+        except (duckdb.IOException, duckdb.CatalogException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
+            raise ChipwatchError(f"{self.path}: not a chipwatch store ({str(exc).splitlines()[0]}); rebuild it with `chipwatch build`") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        """Run a read-only SQL query against the store."""
+        return self.con.execute(query, params or []).df()
+
+    # -- entities ------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                for t in ("entities", "claims", "sources", "evidence", "names", "identifiers")}
+
+    def entities(self, type: str | None = None) -> pd.DataFrame:  # noqa: A002
+        q = "SELECT * FROM entities" + (" WHERE type = ?" if type else "") + " ORDER BY type, id"
+        return self.sql(q, [type] if type else [])
+
+    def has_entity(self, entity_id: str) -> bool:
+        return self.con.execute("SELECT 1 FROM entities WHERE id = ?", [entity_id]).fetchone() is not None
+
+    def entity(self, entity_id: str) -> dict:
+        """An entity with its names (by kind and language) and identifiers."""
+        row = self.sql("SELECT * FROM entities WHERE id = ?", [entity_id])
+        if row.empty:
+            raise ChipwatchError(f"no entity with id '{entity_id}'; try `chipwatch search`")
+        out = row.iloc[0].to_dict()
+        out["names"] = self.sql("SELECT name, lang, kind FROM names WHERE entity_id = ? ORDER BY kind, lang", [entity_id]).to_dict("records")
+        out["identifiers"] = self.sql("SELECT scheme, value, source, locator, quote FROM identifiers WHERE entity_id = ? ORDER BY scheme", [entity_id]).to_dict("records")
+        return out
+
+    def labels(self, lang: str = "en") -> dict[str, str]:
+        col = "label_zh" if lang.startswith("zh") else "label_en"
+        return dict(self.con.execute(f"SELECT id, {col} FROM entities").fetchall())  # noqa: S608
+
+    def records(self, table: str) -> list[dict]:
+        """Sources, entities or claims exactly as validated (for lossless exports)."""
+        if table not in ("sources", "entities", "claims"):
+            raise ValueError(table)
+        return [json.loads(r) for (r,) in self.con.execute(f"SELECT record FROM {table} ORDER BY id").fetchall()]  # noqa: S608
+
+    # -- names ---------------------------------------------------------------
+    def search(self, text: str, limit: int = 10) -> pd.DataFrame:
+        """Entities whose names match `text` in any script, best first (score 0-1)."""
+        key = name_key(text)
+        if not key:
+            return pd.DataFrame(columns=["entity_id", "label_en", "label_zh", "type", "name", "score"])
+        q = """
+        WITH scored AS (
+          SELECT n.entity_id, n.name,
+                 CASE WHEN n.key = $k THEN 1.0
+                      WHEN length($k) >= 2 AND contains(n.key, $k) THEN 0.7 + 0.25 * length($k) / length(n.key)
+                      WHEN length(n.key) >= 3 AND contains($k, n.key) THEN 0.6 + 0.25 * length(n.key) / length($k)
+                      ELSE jaro_winkler_similarity(n.key, $k) * 0.9 END AS score
+          FROM names n
+        ), best AS (
+          SELECT entity_id, arg_max(name, score) AS name, max(score) AS score
+          FROM scored WHERE score >= 0.75 GROUP BY entity_id
+        )
+        SELECT b.entity_id, e.label_en, e.label_zh, e.type, b.name, round(b.score, 3) AS score
+        FROM best b JOIN entities e ON e.id = b.entity_id
+        ORDER BY score DESC, length(b.name), b.entity_id LIMIT $n
+        """
+        return self.con.execute(q, {"k": key, "n": limit}).df()
+
+    def resolve(self, text: str) -> Resolution:
+        """An entity id, or a name in any script (貝加爾電子, 贝加尔电子, Байкал Электроникс,
+        Baikal Electronics). Several equally good matches -> candidates, no entity."""
+        if self.has_entity(text):
+            return Resolution(text, text, pd.DataFrame())
+        cands = self.search(text, limit=8)
+        if cands.empty:
+            return Resolution(text, None, cands)
+        top = cands.iloc[0]
+        exact = cands[cands.score >= 1.0]
+        if len(exact) == 1 or (top.score >= 0.9 and (len(cands) == 1 or cands.iloc[1].score < top.score - 0.1)):
+            return Resolution(text, str(top.entity_id), cands)
+        return Resolution(text, None, cands)
+
+    def require(self, text: str) -> str:
+        """Resolve or raise a one-line error listing the candidates."""
+        res = self.resolve(text)
+        if res.entity_id:
+            return res.entity_id
+        if res.candidates.empty:
+            raise ChipwatchError(f"no entity matches '{text}'; try `chipwatch search {text}`")
+        listed = "; ".join(f"{r.entity_id} ({r.label_en})" for r in res.candidates.itertuples())
+        raise ChipwatchError(f"'{text}' is ambiguous: {listed}; give one of these ids")
+
+    # -- claims --------------------------------------------------------------
+    def claims(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,  # noqa: A002
+               status: str | list[str] | None = None, as_of: str | PartialDate | None = None,
+               entity: str | None = None, tag: str | None = None) -> pd.DataFrame:
+        """Claims filtered by subject, predicate, object, status, validity on a date, an entity
+        on either side (or named in a qualifier), or a tag."""
+        where, params = [], []
+        if subject:
+            where.append("subject = ?")
+            params.append(subject)
+        if object:
+            where.append("object = ?")
+            params.append(object)
+        if entity:
+            where.append("(subject = ? OR object = ? OR contains(qualifiers, ?))")
+            params += [entity, entity, json.dumps(entity)]
+        if predicate:
+            where.append("predicate = ?")
+            params.append(predicate)
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            bad = [s for s in statuses if s not in STATUSES]
+            if bad:
+                raise ChipwatchError(f"--status {bad[0]}: not a status; use one of {', '.join(STATUSES)}")
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += statuses
+        if tag:
+            where.append("list_contains(tags, ?)")
+            params.append(tag)
+        period = as_of if isinstance(as_of, PartialDate) or as_of is None else parse_as_of(as_of)
+        if period:
+            where.append("(from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)")
+            params += [period.end, period.start]
+        q = "SELECT * FROM claims" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY chapter, id"
+        return self.sql(q, params)
+
+    def evidence(self, claim_ids: list[str] | None = None) -> pd.DataFrame:
+        if claim_ids is None:
+            return self.sql("SELECT * FROM evidence ORDER BY claim_id, seq")
+        return self.sql("SELECT * FROM evidence WHERE list_contains(?, claim_id) ORDER BY claim_id, seq", [list(claim_ids)])
+
+    def sources(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM sources ORDER BY id")
+
+    def identifiers(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM identifiers ORDER BY entity_id, scheme")
+
+    def names(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM names ORDER BY entity_id, kind, lang")
+
+    def timeline(self, entity: str | None = None, predicate: str | None = None) -> pd.DataFrame:
+        """Dated events: each claim's start (`from`) and end (`until`), in order."""
+        where, params = ["1=1"], []
+        if entity:
+            where.append("(subject = ? OR object = ? OR contains(qualifiers, ?))")
+            params += [entity, entity, json.dumps(entity)]
+        if predicate:
+            where.append("predicate = ?")
+            params.append(predicate)
+        cond = " AND ".join(where)
+        q = f"""
+        SELECT valid_from AS date, from_date AS sort_date, 'from' AS event, id AS claim_id, subject, predicate, object,
+               value_json, unit, status FROM claims WHERE valid_from IS NOT NULL AND {cond}
+        UNION ALL
+        SELECT valid_to, to_date, 'until', id, subject, predicate, object, value_json, unit, status
+        FROM claims WHERE valid_to IS NOT NULL AND {cond}
+        ORDER BY sort_date, event, claim_id
+        """  # noqa: S608 - cond is built from fixed strings
+        return self.sql(q, params + params)

@@ -1,0 +1,23 @@
+-- The chipwatch store. Built in one go from datasets; read-only for everything else.
+-- `record` holds each source, entity and claim exactly as validated (JSON), for lossless export.
+CREATE TABLE meta (key VARCHAR, value VARCHAR);
+CREATE TABLE sources (
+  id VARCHAR, title VARCHAR, author VARCHAR, publisher VARCHAR, date VARCHAR,
+  language VARCHAR, kind VARCHAR, url VARCHAR, held VARCHAR, sha256 VARCHAR,
+  cited_in VARCHAR, footnote INTEGER, licence VARCHAR, note VARCHAR, dataset VARCHAR,
+  record VARCHAR);
+CREATE TABLE entities (
+  id VARCHAR, type VARCHAR, country VARCHAR, label_en VARCHAR, label_zh VARCHAR,
+  note VARCHAR, dataset VARCHAR, record VARCHAR);
+CREATE TABLE names (entity_id VARCHAR, name VARCHAR, lang VARCHAR, kind VARCHAR, key VARCHAR);
+CREATE TABLE identifiers (
+  entity_id VARCHAR, scheme VARCHAR, value VARCHAR, source VARCHAR, locator VARCHAR, quote VARCHAR);
+CREATE TABLE claims (
+  id VARCHAR, subject VARCHAR, predicate VARCHAR, object VARCHAR,
+  value_json VARCHAR, value_num DOUBLE, value_min DOUBLE, value_max DOUBLE, value_text VARCHAR,
+  unit VARCHAR, approx BOOLEAN, as_written VARCHAR, qualifiers VARCHAR,
+  valid_from VARCHAR, valid_to VARCHAR, from_date DATE, to_date DATE,
+  status VARCHAR, tags VARCHAR[], note VARCHAR, chapter VARCHAR, dataset VARCHAR,
+  record VARCHAR);
+CREATE TABLE evidence (
+  claim_id VARCHAR, seq INTEGER, source VARCHAR, locator VARCHAR, quote VARCHAR, translation VARCHAR);

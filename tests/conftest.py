@@ -1,0 +1,84 @@
+"""Shared fixtures: the repository, the shared reference folder, built stores, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RUSSIA = REPO / "datasets" / "russia"
+MINI = REPO / "tests" / "data" / "mini"
+MINI_SHARED = REPO / "tests" / "data" / "shared"
+SHARED = Path(os.environ.get("CHIPWATCH_SHARED", REPO.parent / "shared"))
+SEED = SHARED / "seeds" / "000_ecfed2e30ae2ea88.txt"
+
+
+def need_shared(*parts: str) -> Path:
+    """A path inside ../shared, or skip the test saying what is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data {path} is absent (the shared folder beside the repo)")
+    return path
+
+
+class Result:
+    def __init__(self, proc: subprocess.CompletedProcess):
+        self.code, self.out, self.err = proc.returncode, proc.stdout, proc.stderr
+
+    def __repr__(self) -> str:
+        return f"<exit {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}>"
+
+
+def run_cli(*args: str, db: Path | None = None, env: dict | None = None, cwd: Path | None = None) -> Result:
+    """Run `chipwatch ARGS` in a fresh process, as a user would."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    cmd = [sys.executable, "-m", "chipwatch", *(["--db", str(db)] if db else []), *args]
+    return Result(subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=300))
+
+
+def assert_user_error(result: Result, *fragments: str) -> None:
+    """Exit 1, no traceback, the last stderr line says what is wrong."""
+    assert result.code == 1, result
+    assert "Traceback" not in result.err, result
+    last = result.err.strip().splitlines()[-1]
+    for f in fragments:
+        assert f in result.err, (f, result)
+    assert last.startswith("error:") or ":" in last, result
+
+
+@pytest.fixture(scope="session")
+def russia_db(tmp_path_factory) -> Path:
+    """The bundled dataset built into a store (needs the seed to check quotes)."""
+    need_shared("seeds")
+    from chipwatch.store import build_store
+
+    db = tmp_path_factory.mktemp("russia") / "chipwatch.duckdb"
+    build_store([RUSSIA], db, shared=SHARED)
+    return db
+
+
+@pytest.fixture(scope="session")
+def cw(russia_db):
+    import chipwatch
+
+    with chipwatch.open(russia_db) as handle:
+        yield handle
+
+
+@pytest.fixture()
+def mini(tmp_path) -> Path:
+    """A writable copy of the minimal dataset (tests mutate it)."""
+    dst = tmp_path / "mini"
+    shutil.copytree(MINI, dst)
+    return dst
+
+
+@pytest.fixture()
+def mini_env(monkeypatch) -> dict:
+    monkeypatch.setenv("CHIPWATCH_SHARED", str(MINI_SHARED))
+    return {"CHIPWATCH_SHARED": str(MINI_SHARED)}
