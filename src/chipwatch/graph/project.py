@@ -54,8 +54,7 @@ def paths(g: nx.MultiDiGraph, source: str, target: str, limit: int = 5, max_leng
         if n not in g:
             raise ChipwatchError(f"no entity '{n}' in the graph")
     und = nx.Graph()
-    for u, v, data in g.edges(data=True):
-        und.add_edge(u, v)
+    und.add_edges_from(g.edges())
     out: list[list[dict]] = []
     try:
         for node_path in nx.shortest_simple_paths(und, source, target):
