@@ -9,30 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from chipwatch.frames import none_if_missing as _none
+from chipwatch.frames import rows
 from chipwatch.graph.project import neighbourhood, paths, project
 from chipwatch.model.vocabulary import vocabulary
 from chipwatch.store.read import Store, parse_as_of
-
-
-def _none(v):
-    """NaN / NA -> None, for JSON-friendly rows."""
-    try:
-        return None if pd.isna(v) else v
-    except (TypeError, ValueError):
-        return v
-
-
-def rows(df: pd.DataFrame) -> list[dict]:
-    """DataFrame -> list of dicts with None for missing values and dates as text."""
-    out = []
-    for rec in df.to_dict("records"):
-        clean = {}
-        for k, v in rec.items():
-            v = v.tolist() if hasattr(v, "tolist") else v
-            v = _none(v) if not isinstance(v, list) else v
-            clean[k] = v.isoformat() if hasattr(v, "isoformat") else v
-        out.append(clean)
-    return out
 
 
 class Chipwatch:

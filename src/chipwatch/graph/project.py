@@ -12,6 +12,7 @@ import json
 import networkx as nx
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.frames import text
 from chipwatch.store.read import Store
 
 
@@ -20,22 +21,20 @@ def project(store: Store, as_of: str | None = None, statuses: list[str] | None =
     """The graph of claims valid at `as_of` (any time in that period), of `statuses`."""
     g = nx.MultiDiGraph(as_of=as_of or "", statuses=",".join(statuses or []))
     for e in store.entities().itertuples():
-        g.add_node(e.id, type=e.type, label_en=e.label_en, label_zh=e.label_zh,
-                   country=e.country if isinstance(e.country, str) else "")
+        g.add_node(e.id, type=e.type, label_en=e.label_en, label_zh=e.label_zh, country=text(e.country))
     claims = store.claims(status=statuses, as_of=as_of)
     if predicates:
         claims = claims[claims.predicate.isin(predicates)]
     for c in claims.itertuples():
         attrs = {
             "claim": c.id, "predicate": c.predicate, "status": c.status,
-            "valid_from": c.valid_from or "", "valid_to": c.valid_to or "",
-            "qualifiers": c.qualifiers or "",
+            "valid_from": text(c.valid_from), "valid_to": text(c.valid_to), "qualifiers": text(c.qualifiers),
         }
-        if isinstance(c.object, str):
+        if text(c.object):
             g.add_edge(c.subject, c.object, key=c.id, **attrs)
         else:
             values = g.nodes[c.subject].setdefault("values", [])
-            values.append({**attrs, "value": json.loads(c.value_json) if c.value_json else None, "unit": c.unit})
+            values.append({**attrs, "value": json.loads(c.value_json) if text(c.value_json) else None, "unit": text(c.unit)})
     return g
 
 

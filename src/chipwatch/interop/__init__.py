@@ -1,5 +1,5 @@
 """Exports: JSON (the contract), FollowTheMoney, GraphML, GEXF, Neo4j CSV."""
 
-from chipwatch.interop.export import FORMATS, export
+from chipwatch.interop.exports import FORMATS, export
 
 __all__ = ["FORMATS", "export"]

@@ -134,10 +134,11 @@ class Store:
         cands = self.search(text, limit=8)
         if cands.empty:
             return Resolution(text, None, cands)
-        top = cands.iloc[0]
         exact = cands[cands.score >= 1.0]
-        if len(exact) == 1 or (top.score >= 0.9 and (len(cands) == 1 or cands.iloc[1].score < top.score - 0.1)):
-            return Resolution(text, str(top.entity_id), cands)
+        if len(exact) == 1:
+            return Resolution(text, str(exact.iloc[0].entity_id), cands)
+        if exact.empty and len(cands) == 1 and cands.iloc[0].score >= 0.85:
+            return Resolution(text, str(cands.iloc[0].entity_id), cands)
         return Resolution(text, None, cands)
 
     def require(self, text: str) -> str:
@@ -145,9 +146,11 @@ class Store:
         res = self.resolve(text)
         if res.entity_id:
             return res.entity_id
+        listed = "; ".join(f"{r.entity_id} ({r.label_en})" for r in res.candidates.itertuples())
         if res.candidates.empty:
             raise ChipwatchError(f"no entity matches '{text}'; try `chipwatch search {text}`")
-        listed = "; ".join(f"{r.entity_id} ({r.label_en})" for r in res.candidates.itertuples())
+        if res.candidates.score.max() < 0.85:
+            raise ChipwatchError(f"no entity matches '{text}'; closest: {listed}")
         raise ChipwatchError(f"'{text}' is ambiguous: {listed}; give one of these ids")
 
     # -- claims --------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""Small helpers for pandas results: missing values as None, rows as plain dicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def none_if_missing(value):
+    """NaN / NA / NaT -> None; anything else unchanged."""
+    if isinstance(value, (list, tuple, dict)):
+        return value
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):
+        return value
+
+
+def text(value) -> str:
+    """A cell as text for CSV/graph attributes: missing -> ''."""
+    value = none_if_missing(value)
+    return "" if value is None else str(value)
+
+
+def rows(df: pd.DataFrame) -> list[dict]:
+    """DataFrame -> list of dicts with None for missing values and dates as ISO text."""
+    out = []
+    for rec in df.to_dict("records"):
+        clean = {}
+        for k, v in rec.items():
+            v = v.tolist() if hasattr(v, "tolist") else v
+            v = none_if_missing(v)
+            clean[k] = v.isoformat() if hasattr(v, "isoformat") else v
+        out.append(clean)
+    return out

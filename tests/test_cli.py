@@ -1,0 +1,66 @@
+"""The CLI as a newcomer uses it: every command runs, --json parses, errors are one line."""
+
+import json
+
+from conftest import run_cli
+
+
+def test_show_prints_names_identifiers_and_claims(russia_db):
+    r = run_cli("show", "貝加爾電子", db=russia_db)
+    assert r.code == 0, r
+    for text in ["Baikal Electronics", "貝加爾電子", "贝加尔电子", "Байкал Электроникс", "39178", "designs", "“"]:
+        assert text in r.out, text
+
+
+def test_show_as_of_json(russia_db):
+    r = run_cli("show", "baikal-m", "--as-of", "2021", "--json", db=russia_db)
+    view = json.loads(r.out)
+    fabs = {c["subject"] for c in view["claims"] if c["predicate"] == "fabricates"}
+    assert fabs == {"tsmc"} and view["as_of"] == "2021"
+    r = run_cli("show", "baikal-m", "--as-of", "2024", "--json", db=russia_db)
+    fabs = {c["subject"] for c in json.loads(r.out)["claims"] if c["predicate"] == "fabricates"}
+    assert "tsmc" not in fabs and "mikron" in fabs
+    assert all(c["evidence"] for c in json.loads(r.out)["claims"])
+
+
+def test_claims_filters(russia_db):
+    r = run_cli("claims", "--subject", "米克朗", "--predicate", "capacity", "--json", db=russia_db)
+    items = json.loads(r.out)
+    assert len(items) == 1 and items[0]["value"] == 5000 and items[0]["unit"] == "wafer_200mm/month"
+    r = run_cli("claims", "--status", "planned", "--json", db=russia_db)
+    assert all(c["status"] == "planned" for c in json.loads(r.out)) and json.loads(r.out)
+    r = run_cli("claims", "--tag", "mode:sanctions-evasion", db=russia_db)
+    assert r.code == 0 and "claim(s)" in r.out
+
+
+def test_timeline(russia_db):
+    r = run_cli("timeline", "Angstrom-T", "--json", db=russia_db)
+    events = json.loads(r.out)
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates, key=lambda d: d.ljust(10, "0"))
+    assert any(e["predicate"] == "status" and e["date"] == "2024-12" for e in events)
+    r = run_cli("timeline", "--predicate", "sanctioned_by", db=russia_db)
+    assert r.code == 0 and "2014" in r.out
+
+
+def test_neighbours_and_path(russia_db):
+    r = run_cli("neighbours", "mikron", "--json", db=russia_db)
+    nodes = {n["id"] for n in json.loads(r.out)["nodes"]}
+    assert {"mikron", "baikal-m"} <= nodes
+    r = run_cli("path", "tsmc", "mikron", "--json", db=russia_db)
+    paths = json.loads(r.out)
+    assert paths and all(step["claim"] for step in paths[0])
+
+
+def test_summary_is_what_make_run_prints(russia_db):
+    r = run_cli("summary", db=russia_db)
+    assert r.code == 0, r
+    for text in ["entities", "Claims by status", "Sanctions timeline", "Example query"]:
+        assert text in r.out, text
+    data = json.loads(run_cli("summary", "--json", db=russia_db).out)
+    assert data["counts"]["claims"] > 300 and data["sanctions"]
+
+
+def test_help_works_without_a_store(tmp_path):
+    r = run_cli("--help", cwd=tmp_path)
+    assert r.code == 0 and "build" in r.out and "export" in r.out

@@ -1,0 +1,110 @@
+"""Exports checked by real clients: followthemoney, NetworkX, Neo4j CSV headers."""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import assert_user_error, run_cli
+
+from chipwatch.store import Store
+
+
+def export(db, fmt, out):
+    r = run_cli("export", "--format", fmt, "-o", str(out), db=db)
+    assert r.code == 0, r
+    return r
+
+
+def test_ftm_export_passes_ftm_validate(russia_db, tmp_path):
+    from followthemoney import model
+
+    out = tmp_path / "chipwatch.ftm.json"
+    export(russia_db, "ftm", out)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    schemata = {e["schema"] for e in lines}
+    assert {"Company", "PublicBody", "Organization", "Sanction", "UnknownLink"} <= schemata
+    for data in lines:  # strict: unknown properties or bad values raise
+        proxy = model.get_proxy(data, cleaned=False)
+        for prop, values in data["properties"].items():
+            assert proxy.get(prop), (data["id"], prop, values)
+    ftm = shutil.which("ftm") or str(Path(sys.executable).with_name("ftm"))
+    cleaned = tmp_path / "cleaned.json"
+    proc = subprocess.run([ftm, "validate", "-i", str(out), "-o", str(cleaned)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert len(cleaned.read_text().splitlines()) == len(lines)
+    baikal = next(e for e in lines if e["id"] == "cw-baikal-electronics")
+    assert "7707767484" in baikal["properties"]["innCode"]
+    sanction = [e for e in lines if e["schema"] == "Sanction" and e["properties"]["entity"] == ["cw-baikal-electronics"]]
+    assert sanction and any("RUSSIA-EO14024" in s["properties"].get("program", [""])[0] for s in sanction)
+
+
+def test_graphml_round_trip_keeps_node_and_edge_counts(russia_db, tmp_path):
+    out = tmp_path / "g.graphml"
+    export(russia_db, "graphml", out)
+    back = nx.read_graphml(out, force_multigraph=True)
+    with Store(russia_db) as s:
+        n_entities = s.counts()["entities"]
+        n_edges = int(s.claims().object.notna().sum())
+    assert back.number_of_nodes() == n_entities
+    assert back.number_of_edges() == n_edges
+    assert back.is_directed()
+    data = back.get_edge_data("tsmc", "baikal-m")
+    assert any(d["predicate"] == "fabricates" and d["valid_to"] == "2022" for d in data.values())
+    assert back.nodes["baikal-electronics"]["label_zh"] == "貝加爾電子"
+
+
+def test_graphml_as_of_drops_claims_not_valid_then(russia_db, tmp_path):
+    out = tmp_path / "g.graphml"
+    assert run_cli("export", "-f", "graphml", "-o", str(out), "--as-of", "2023", db=russia_db).code == 0
+    back = nx.read_graphml(out, force_multigraph=True)
+    assert not back.has_edge("tsmc", "baikal-m") and back.has_edge("mikron", "baikal-m")
+
+
+def test_gexf_loads_back(russia_db, tmp_path):
+    out = tmp_path / "g.gexf"
+    export(russia_db, "gexf", out)
+    back = nx.read_gexf(out)
+    with Store(russia_db) as s:
+        assert back.number_of_nodes() == s.counts()["entities"]
+
+
+def test_neo4j_csv_folder(russia_db, tmp_path):
+    out = tmp_path / "neo4j"
+    export(russia_db, "neo4j-csv", out)
+    with open(out / "entities.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:2] == ["id:ID", ":LABEL"] and any(r[0] == "mcst" and "Company" in r[1] for r in rows)
+    with open(out / "relationships.csv", encoding="utf-8") as fh:
+        rels = list(csv.DictReader(fh))
+    with Store(russia_db) as s:
+        assert len(rels) == s.counts()["claims"]
+    ids = {r[0] for r in rows} | {r["id:ID"] for r in csv.DictReader(open(out / "values.csv", encoding="utf-8"))}
+    assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
+    assert not any(v == "nan" for r in rels for v in r.values())
+
+
+def test_export_errors(russia_db, tmp_path):
+    assert_user_error(run_cli("export", "-f", "xml", "-o", str(tmp_path / "x"), db=russia_db), "unknown; use one of")
+    assert_user_error(run_cli("export", "-f", "json", "-o", str(tmp_path), db=russia_db), "is a directory")
+    assert_user_error(run_cli("export", "-f", "json", "-o", str(tmp_path / "no" / "x.json"), db=russia_db), "does not exist")
+
+
+@pytest.mark.parametrize("fmt", ["json", "ftm", "graphml"])
+def test_export_leaves_no_partial_file_on_failure(russia_db, tmp_path, fmt, monkeypatch):
+    from chipwatch import interop
+    from chipwatch.interop import exports as ex
+
+    def boom(store, out, as_of):
+        out.write_text("half")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(ex.FORMATS, fmt, boom)
+    target = tmp_path / "out.file"
+    with Store(russia_db) as s, pytest.raises(RuntimeError):
+        interop.export(s, fmt, target)
+    assert list(tmp_path.iterdir()) == []
