@@ -104,7 +104,7 @@ class Chipwatch:
         ent = self.store.entity(eid)
         claims = self.store.claims(entity=eid, as_of=period)
         items = self.claims_with_evidence(claims)
-        labels = self.store.labels()
+        labels = self.store.labels([x for c in items for x in (c["subject"], c["object"]) if x])
         vocab = vocabulary()
         for c in items:
             c["role"] = "subject" if c["subject"] == eid else "object" if c["object"] == eid else "mentioned"

@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -21,18 +22,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str | int) -> PartialDate:
         """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; ValueError says what would be right."""
-        s = str(text).strip()
-        m = _PATTERN.match(s)
-        if not m:
-            raise ValueError(f"date {s!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
-        if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"date {s!r} has month {month:02d}; months run 01-12")
-        if day is not None:
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise ValueError(f"date {s!r} has day {day:02d}; {year}-{month:02d} has days 01-{last}")
-        return cls(year, month or None, day or None)
+        return _parse(str(text).strip())
 
     @property
     def start(self) -> date:
@@ -49,6 +39,21 @@ class PartialDate:
         if self.day is None:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@lru_cache(maxsize=65536)
+def _parse(s: str) -> PartialDate:
+    m = _PATTERN.match(s)
+    if not m:
+        raise ValueError(f"date {s!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"date {s!r} has month {month:02d}; months run 01-12")
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"date {s!r} has day {day:02d}; {year}-{month:02d} has days 01-{last}")
+    return PartialDate(year, month or None, day or None)
 
 
 def valid_during(valid_from: str | None, valid_to: str | None, as_of: str | PartialDate) -> bool:

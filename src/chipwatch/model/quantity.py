@@ -73,6 +73,7 @@ def _replace_wafers(text: str) -> str:
     return _WAFER_MM.sub(by_mm, _WAFER_INCH.sub(by_inch, text))
 
 
+@cache
 def parse_unit(text: str) -> pint.Unit:
     """Parse a unit written in pint syntax or in words (Chinese, English, Russian)."""
     expr = _replace_wafers(_normalise(text))

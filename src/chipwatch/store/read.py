@@ -92,9 +92,13 @@ class Store:
         out["identifiers"] = self.sql("SELECT scheme, value, source, locator, quote FROM identifiers WHERE entity_id = ? ORDER BY scheme", [entity_id]).to_dict("records")
         return out
 
-    def labels(self, lang: str = "en") -> dict[str, str]:
+    def labels(self, ids: list[str] | None = None, lang: str = "en") -> dict[str, str]:
+        """Entity id -> label, for `ids` (default: every entity)."""
         col = "label_zh" if lang.startswith("zh") else "label_en"
-        return dict(self.con.execute(f"SELECT id, {col} FROM entities").fetchall())  # noqa: S608
+        if ids is None:
+            return dict(self.con.execute(f"SELECT id, {col} FROM entities").fetchall())  # noqa: S608
+        return dict(self.con.execute(f"SELECT id, {col} FROM entities WHERE list_contains(?, id)",  # noqa: S608
+                                     [sorted(set(ids))]).fetchall())
 
     def records(self, table: str) -> list[dict]:
         """Sources, entities or claims exactly as validated (for lossless exports)."""
@@ -131,6 +135,9 @@ class Store:
         Baikal Electronics). Several equally good matches -> candidates, no entity."""
         if self.has_entity(text):
             return Resolution(text, text, pd.DataFrame())
+        exact = self.con.execute("SELECT DISTINCT entity_id FROM names WHERE key = ?", [name_key(text)]).fetchall()
+        if len(exact) == 1:
+            return Resolution(text, exact[0][0], pd.DataFrame())
         cands = self.search(text, limit=8)
         if cands.empty:
             return Resolution(text, None, cands)
@@ -167,8 +174,8 @@ class Store:
             where.append("object = ?")
             params.append(object)
         if entity:
-            where.append("(subject = ? OR object = ? OR contains(qualifiers, ?))")
-            params += [entity, entity, json.dumps(entity)]
+            where.append("id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)")
+            params.append(entity)
         if predicate:
             where.append("predicate = ?")
             params.append(predicate)
@@ -207,8 +214,8 @@ class Store:
         """Dated events: each claim's start (`from`) and end (`until`), in order."""
         where, params = ["1=1"], []
         if entity:
-            where.append("(subject = ? OR object = ? OR contains(qualifiers, ?))")
-            params += [entity, entity, json.dumps(entity)]
+            where.append("id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)")
+            params.append(entity)
         if predicate:
             where.append("predicate = ?")
             params.append(predicate)

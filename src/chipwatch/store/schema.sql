@@ -21,3 +21,5 @@ CREATE TABLE claims (
   record VARCHAR);
 CREATE TABLE evidence (
   claim_id VARCHAR, seq INTEGER, source VARCHAR, locator VARCHAR, quote VARCHAR, translation VARCHAR);
+-- Every entity a claim mentions (subject, object, entity-valued qualifiers), for lookups by entity.
+CREATE TABLE claim_entities (claim_id VARCHAR, entity_id VARCHAR, role VARCHAR);
