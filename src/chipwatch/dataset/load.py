@@ -8,6 +8,8 @@ A dataset folder holds `dataset.yaml`, `sources.yaml`, `entities.yaml` and
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +39,18 @@ class Dataset:
     meta: dict
     sources: list[Source] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
+    claim_files: list[Path] = field(default_factory=list)
+    loaded: list[tuple[Path, list[Claim]]] | None = None  # claims by file, when read eagerly
     # (kind, id) -> (file, record node or line) for messages
     where: dict[tuple[str, str], tuple[Path, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        """All claims (read eagerly by `load_dataset(..., claims=True)`)."""
+        if self.loaded is None:
+            raise ValueError("claims were not loaded; use iter_claims()")
+        return [c for _, batch in self.loaded for c in batch]
 
     @property
     def name(self) -> str:
@@ -57,11 +67,20 @@ class Dataset:
         file, line = self.locate(kind, record_id, path)
         return Problem(file, line, message)
 
+    def iter_claims(self, batch: int = 20_000) -> Iterator[tuple[Path, list[Claim]]]:
+        """Claims file by file in batches, parsed on demand (for datasets too big to hold).
+        Where each claim was written is known only while its batch is being handled."""
+        if self.loaded is not None:
+            yield from self.loaded
+            return
+        for path in self.claim_files:
+            for chunk, keys in _parse(self, path, "claim", Claim, batch):
+                yield path, chunk
+                for key in keys:
+                    self.where.pop(key, None)
 
-_FRIENDLY = {
-    "extra_forbidden": "unknown field",
-    "missing": "missing required field",
-}
+
+_JSON_ID = re.compile(r'"id"\s*:\s*"([^"]*)"')
 
 
 def _describe(err: dict, model: type[BaseModel]) -> str:
@@ -78,28 +97,25 @@ def _describe(err: dict, model: type[BaseModel]) -> str:
     return f"field '{loc}': {msg}{shown}"
 
 
-def _records(path: Path) -> list[tuple[Any, Any]]:
-    """(raw record, node-or-line) pairs from a YAML list file or a JSON lines file."""
+def _records(path: Path) -> Iterator[tuple[Any, Any]]:
+    """(raw record, node) pairs from a YAML list file, or (JSON text, line number) pairs
+    from a JSON lines file, read line by line."""
     if path.suffix == ".jsonl":
-        out = []
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError as exc:
-            raise ChipwatchError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+        with open(path, encoding="utf-8") as fh:
             try:
-                out.append((json.loads(line), n))
-            except json.JSONDecodeError as exc:
-                raise ChipwatchError(f"{path}:{n}: not a JSON object: {exc.msg} at column {exc.colno}") from None
-        return out
+                for n, line in enumerate(fh, 1):
+                    if line.strip():
+                        yield line, n
+            except UnicodeDecodeError as exc:
+                raise ChipwatchError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+        return
     doc = read_yaml(path)
     if doc is None:
-        return []
+        return
     if not isinstance(doc, list):
         raise ChipwatchError(f"{path}:{line_of(doc)}: expected a list of records (lines starting with '- '), got a {type(doc).__name__}")
-    return [(item, line_of(doc, (i,)) if not isinstance(item, LineDict) else item) for i, item in enumerate(doc)]
+    for i, item in enumerate(doc):
+        yield item, (item if isinstance(item, LineDict) else line_of(doc, (i,)))
 
 
 def _find(root: Path, stem: str) -> Path | None:
@@ -109,32 +125,61 @@ def _find(root: Path, stem: str) -> Path | None:
     return None
 
 
-def _parse(ds: Dataset, path: Path, kind: str, model: type[BaseModel], extra: dict | None = None) -> list:
-    out = []
+def _validated(ds: Dataset, model: type[BaseModel], kind: str, path: Path, raw: Any, node: Any):
+    """One record parsed into `model`, or None with its problems added to the dataset."""
+    line = node if isinstance(node, int) else node.line
+    if isinstance(raw, (str, bytes)):  # a JSON line: let pydantic parse it
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError as exc:
+            errors = exc.errors()
+            if any(e["type"] == "json_invalid" for e in errors):
+                ds.problems.append(Problem(path, line, f"not a JSON object: {errors[0]['msg']}"))
+                return None
+            raw = json.loads(raw)
+    if not isinstance(raw, dict):
+        ds.problems.append(Problem(path, line, f"expected a {kind} record (a mapping), got {type(raw).__name__}"))
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        rid = str(raw.get("id", f"<line {line}>"))
+        for err in exc.errors():
+            ln = line_of(node, tuple(err["loc"])) if not isinstance(node, int) else node
+            ds.problems.append(Problem(path, ln, f"{kind} {rid}: {_describe(err, model)}"))
+        return None
+
+
+def _record_id(raw: Any, line: int) -> str:
+    if isinstance(raw, dict):
+        return str(raw.get("id", f"<line {line}>"))
+    if isinstance(raw, str) and (m := _JSON_ID.search(raw)):
+        return m[1]
+    return f"<line {line}>"
+
+
+def _parse(ds: Dataset, path: Path, kind: str, model: type[BaseModel], batch: int = 0):
+    """Yield (records, where-keys) in batches of `batch` (0 = one batch for the file)."""
+    out, keys = [], []
     for raw, node in _records(path):
         line = node if isinstance(node, int) else node.line
-        if not isinstance(raw, dict):
-            ds.problems.append(Problem(path, line, f"expected a {kind} record (a mapping), got {type(raw).__name__}"))
-            continue
-        rid = str(raw.get("id", f"<line {line}>"))
-        ds.where.setdefault((kind, rid), (path, node))
-        data = dict(raw)
-        if extra:
-            for key, value in extra.items():
-                data[key] = [*data.get(key, []), *value] if isinstance(value, list) else value
-        try:
-            out.append(model.model_validate(data))
-        except ValidationError as exc:
-            for err in exc.errors():
-                field_path = tuple(err["loc"])
-                ln = line_of(node, field_path) if not isinstance(node, int) else node
-                ds.problems.append(Problem(path, ln, f"{kind} {rid}: {_describe(err, model)}"))
-    return out
+        key = (kind, _record_id(raw, line))
+        ds.where.setdefault(key, (path, node))
+        keys.append(key)
+        record = _validated(ds, model, kind, path, raw, node)
+        if record is not None:
+            out.append(record)
+        if batch and len(keys) >= batch:
+            yield out, keys
+            out, keys = [], []
+    if out or keys:
+        yield out, keys
 
 
-def load_dataset(root: str | Path) -> Dataset:
-    """Read a dataset folder. Structural problems are collected in `Dataset.problems`;
-    a missing folder or file, or malformed YAML, raises ChipwatchError."""
+def load_dataset(root: str | Path, claims: bool = True) -> Dataset:
+    """Read a dataset folder. Problems in records are collected in `Dataset.problems`;
+    a missing folder or file, or malformed YAML, raises ChipwatchError. With
+    `claims=False` the claims are left to `Dataset.iter_claims()` (for big datasets)."""
     root = Path(root)
     if not root.exists():
         raise ChipwatchError(f"{root}: no such dataset folder")
@@ -149,13 +194,15 @@ def load_dataset(root: str | Path) -> Dataset:
         path = _find(root, stem)
         if path is None:
             raise ChipwatchError(f"{root}: missing {stem}.yaml (or {stem}.jsonl)")
-        getattr(ds, attr).extend(_parse(ds, path, kind, model))
+        for records, _ in _parse(ds, path, kind, model):
+            getattr(ds, attr).extend(records)
     claims_dir = root / "claims"
     if not claims_dir.is_dir():
         raise ChipwatchError(f"{root}: missing claims/ folder (claims/<chapter>.yaml)")
-    files = sorted(p for p in claims_dir.iterdir() if p.suffix in (".yaml", ".yml", ".jsonl"))
-    if not files:
+    ds.claim_files = sorted(p for p in claims_dir.iterdir() if p.suffix in (".yaml", ".yml", ".jsonl"))
+    if not ds.claim_files:
         raise ChipwatchError(f"{claims_dir}: no claim files (claims/<chapter>.yaml)")
-    for path in files:
-        ds.claims.extend(_parse(ds, path, "claim", Claim, {"tags": [f"chapter:{path.stem}"]}))
+    if claims:
+        ds.loaded = [(path, [c for records, _ in _parse(ds, path, "claim", Claim) for c in records])
+                     for path in ds.claim_files]
     return ds

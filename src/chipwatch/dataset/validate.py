@@ -32,25 +32,32 @@ def _suggest(word: str, options) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-class _Validator:
-    def __init__(self, ds: Dataset, vocab: Vocabulary, shared: Path | None):
-        self.ds, self.vocab, self.shared = ds, vocab, shared
-        self.report = ValidationReport(problems=list(ds.problems))
+class Validator:
+    """Checks a dataset: `header()` for sources and entities, then `claims(batch)` for each
+    batch of claims (so datasets too big to hold can be checked as they stream), then
+    `finish()`. `seen_claims` may be shared between datasets built together."""
+
+    def __init__(self, ds: Dataset, vocab: Vocabulary | None = None, shared: Path | None = None,
+                 seen_claims: set[str] | None = None):
+        self.ds, self.vocab, self.shared = ds, vocab or vocabulary(), shared
+        self.report = ValidationReport()
         self.entities = {e.id: e for e in ds.entities}
         self.sources = {s.id: s for s in ds.sources}
+        self.seen_claims = seen_claims if seen_claims is not None else set()
         self._missing_held: set[str] = set()
+        self._reported = 0  # how many of ds.problems (parse problems) are in the report
 
     def add(self, kind: str, rid: str, message: str, path: tuple = ()) -> None:
         self.report.problems.append(self.ds.problem(kind, rid, message, path))
 
-    # -- ids -----------------------------------------------------------------
-    def duplicates(self) -> None:
-        for kind, records in (("source", self.ds.sources), ("entity", self.ds.entities), ("claim", self.ds.claims)):
-            counts = Counter(r.id for r in records)
-            for rid, n in counts.items():
-                if n > 1:
-                    lines = [str(self.ds.locate(kind, rid)[1])]
-                    self.add(kind, rid, f"duplicate {kind} id '{rid}' ({n} records; ids must be unique), first at line {lines[0]}")
+    def _take_parse_problems(self) -> None:
+        self.report.problems.extend(self.ds.problems[self._reported:])
+        self._reported = len(self.ds.problems)
+
+    def _duplicates(self, kind: str, records) -> None:
+        for rid, n in Counter(r.id for r in records).items():
+            if n > 1:
+                self.add(kind, rid, f"duplicate {kind} id '{rid}' ({n} records; ids must be unique)")
 
     # -- quotes --------------------------------------------------------------
     def _text_for(self, source_id: str) -> tuple[str, str] | None | bool:
@@ -212,14 +219,28 @@ class _Validator:
                     except ValueError as exc:
                         self.add("claim", c.id, f"qualifier {key}: {exc}", path)
 
-    def run(self) -> ValidationReport:
-        self.duplicates()
+    def header(self) -> Validator:
+        """Check sources and entities."""
+        self._take_parse_problems()
+        self._duplicates("source", self.ds.sources)
+        self._duplicates("entity", self.ds.entities)
         for s in self.ds.sources:
             self.source(s)
         for e in self.ds.entities:
             self.entity(e)
-        for c in self.ds.claims:
+        return self
+
+    def claims(self, batch: list[Claim]) -> None:
+        """Check a batch of claims (their where-abouts must still be known to the dataset)."""
+        self._take_parse_problems()
+        for c in batch:
+            if c.id in self.seen_claims:
+                self.add("claim", c.id, f"duplicate claim id '{c.id}' (ids must be unique)")
+            self.seen_claims.add(c.id)
             self.claim(c)
+
+    def finish(self) -> ValidationReport:
+        self._take_parse_problems()
         if self.shared is None:
             self.report.notes.append("no shared folder with held texts found (set CHIPWATCH_SHARED): quotes not checked")
         return self.report
@@ -227,4 +248,7 @@ class _Validator:
 
 def validate(ds: Dataset, shared: Path | None = None, vocab: Vocabulary | None = None) -> ValidationReport:
     """Check everything a loader cannot: references, vocabulary, values, verbatim quotes."""
-    return _Validator(ds, vocab or vocabulary(), shared or find_shared(ds.root)).run()
+    v = Validator(ds, vocab, shared or find_shared(ds.root)).header()
+    for _, batch in ds.iter_claims():
+        v.claims(batch)
+    return v.finish()

@@ -61,6 +61,11 @@ class Vocabulary:
             return key
         return table[key].get("zh-Hant" if lang.startswith("zh") else "en", key)
 
+    @property
+    def entity_qualifiers(self) -> frozenset[str]:
+        """Qualifiers whose values are entity ids (item, place, via, …)."""
+        return frozenset(k for k, q in self.qualifiers.items() if q.kind == "entity")
+
     def allowed_qualifiers(self, predicate: str) -> frozenset[str]:
         p = self.predicates.get(predicate)
         return self.common_qualifiers | (p.qualifiers if p else frozenset())
