@@ -149,3 +149,49 @@ def test_unknown_status_filter_is_a_user_error(russia_db):
 
 def test_bad_as_of_is_a_user_error(russia_db):
     assert_user_error(run_cli("show", "tsmc", "--as-of", "2022-13", db=russia_db), "--as-of", "months run 01-12")
+
+
+@pytest.mark.parametrize("rel,old,new,expect", [
+    ("claims/design.yaml", "node_nm: 28", "node_nm: 28 nm", "qualifier node_nm: expected a number"),
+    ("claims/design.yaml", "  approx: true", "  approx: {yes: 1}", "field 'approx'"),
+    ("claims/design.yaml", "unit: wafer_200mm/month", "unit: gallons_of_wafers", "unknown unit 'gallons_of_wafers'"),
+    ("claims/design.yaml", 'valid_to: "2022"', 'valid_to: "2022-13"', "months run 01-12"),
+    ("entities.yaml", "names: {en: TSMC, zh-Hant: 台積電}", "names: TSMC", "field 'names'"),
+])
+def test_cli_build_bad_input_one_line_each_nothing_written(tmp_path, mini, mini_env, rel, old, new, expect):
+    path = mini / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    r = run_cli("build", str(mini), db=db, env=mini_env)
+    assert_user_error(r, expect)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"{path}:") and expect in lines[0], r  # the problem, then the verdict
+    assert not db.exists() and list(tmp_path.iterdir()) == [mini]
+
+
+def test_cli_build_missing_file(tmp_path, mini, mini_env):
+    (mini / "sources.yaml").unlink()
+    r = run_cli("build", str(mini), db=tmp_path / "s.duckdb", env=mini_env)
+    assert_user_error(r, "missing sources.yaml")
+    assert len(r.err.strip().splitlines()) == 1
+
+
+def test_jsonl_datasets_build_like_yaml(tmp_path, mini_env):
+    """The machine-made form: the same records as JSON lines, with line numbers in errors."""
+    import yaml
+
+    root = tmp_path / "j"
+    (root / "claims").mkdir(parents=True)
+    for name in ("sources", "entities", "claims/design"):
+        records = yaml.safe_load((MINI / f"{name}.yaml").read_text(encoding="utf-8"))
+        (root / f"{name}.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                                            encoding="utf-8")
+    counts = build_store([root], tmp_path / "j.duckdb", shared=MINI_SHARED)
+    assert counts["claims"] == 4 and counts["entities"] == 6
+    with open(root / "claims" / "design.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"id": "broken", "subject": "tsmc"\n')
+    with pytest.raises(BuildError) as info:
+        build_store([root], tmp_path / "j.duckdb", shared=MINI_SHARED)
+    assert any(p.line == 5 and "not a JSON object" in str(p) for p in info.value.problems)

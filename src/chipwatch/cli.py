@@ -209,7 +209,8 @@ def summary(json_: AsJson = False) -> None:
         data = cw.summary()
         sanctions = cw.claims_with_evidence(cw.claims(predicate="sanctioned_by"))
         labels = cw.store.labels()
-        example = cw.entity_view("貝加爾電子")
+        example = {year: cw.claims_with_evidence(cw.claims(object="Baikal-M", predicate="fabricates", as_of=year))
+                   for year in ("2021", "2023")}
     if json_:
         _json({**data, "sanctions": sanctions})
         return

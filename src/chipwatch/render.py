@@ -105,7 +105,19 @@ def edges_table(edges: list[dict], labels: dict) -> Table:
     return t
 
 
-def print_summary(console: Console, data: dict, sanctions: list[dict], labels: dict, example: dict) -> None:
+def sanctions_table(sanctions: list[dict], labels: dict) -> Table:
+    """Sanctions in date order (undated ones last): since, who, by whom, program, source."""
+    t = Table("since", "entity", "sanctioned by", "program / list", "status", "source", title="Sanctions timeline",
+              title_justify="left")
+    for c in sorted(sanctions, key=lambda s: (s.get("valid_from") or "9999", s["subject"])):
+        q = c.get("qualifiers") or {}
+        program = " / ".join(str(q[k]) for k in ("program", "list") if q.get(k))
+        t.add_row(c.get("valid_from") or "—", labels.get(c["subject"], c["subject"]), labels.get(c["object"], c["object"]),
+                  program, Text(c["status"], style=STATUS_STYLE.get(c["status"], "")), c["evidence"][0]["source"])
+    return t
+
+
+def print_summary(console: Console, data: dict, sanctions: list[dict], labels: dict, example: dict[str, list]) -> None:
     c = data["counts"]
     console.rule("[bold]chipwatch[/] — store summary")
     console.print(f"{c['entities']} entities, {c['claims']} claims, {c['sources']} sources, "
@@ -122,10 +134,10 @@ def print_summary(console: Console, data: dict, sanctions: list[dict], labels: d
     from rich.columns import Columns
 
     console.print(Columns([types, status, chapters]))
-    rows = sorted(sanctions, key=lambda s: (s.get("valid_from") or "9999", s["subject"]))
-    console.print(claims_table(rows, labels, title="Sanctions timeline (sanctioned_by)"))
-    console.print("\n[bold]Example query[/]: chipwatch show 貝加爾電子 --as-of 2023")
-    fab = [x for x in example["claims"] if x["predicate"] == "fabricates" or x["predicate"] == "designs"]
-    for x in fab:
-        console.print(f"  {x['subject_label']} {x['predicate']} {x['object_label']} "
-                      f"{_quals(x, {})} ({_dates(x)}) [{x['status']}]", markup=False)
+    console.print(sanctions_table(sanctions, labels))
+    console.print("\n[bold]Example query[/]: who fabricates Baikal-M? "
+                  "(chipwatch claims --object Baikal-M --predicate fabricates --as-of YEAR)")
+    for year, items in example.items():
+        fabs = ", ".join(f"{labels.get(c['subject'], c['subject'])} {c['qualifiers'].get('node_nm', '?')} nm ({c['status']})"
+                         for c in items)
+        console.print(f"  as of {year}: {fabs or 'nobody known'}", markup=False)

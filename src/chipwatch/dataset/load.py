@@ -44,6 +44,7 @@ class Dataset:
     # (kind, id) -> (file, record node or line) for messages
     where: dict[tuple[str, str], tuple[Path, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    failed: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of records that did not parse
 
     @property
     def claims(self) -> list[Claim]:
@@ -169,6 +170,8 @@ def _parse(ds: Dataset, path: Path, kind: str, model: type[BaseModel], batch: in
         record = _validated(ds, model, kind, path, raw, node)
         if record is not None:
             out.append(record)
+        elif batch == 0:  # header records (sources, entities): remember them so references to
+            ds.failed.add(key)  # them are not reported a second time
         if batch and len(keys) >= batch:
             yield out, keys
             out, keys = [], []

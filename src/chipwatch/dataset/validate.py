@@ -44,6 +44,8 @@ class Validator:
         self.entities = {e.id: e for e in ds.entities}
         self.sources = {s.id: s for s in ds.sources}
         self.seen_claims = seen_claims if seen_claims is not None else set()
+        # ids of entities and sources that failed to parse: reported once, not again when referenced
+        self.broken = {rid for _, rid in ds.failed}
         self._missing_held: set[str] = set()
         self._reported = 0  # how many of ds.problems (parse problems) are in the report
 
@@ -88,6 +90,8 @@ class Validator:
         return got
 
     def quote(self, kind: str, rid: str, source: str, quote: str, path: tuple) -> None:
+        if source in self.broken:
+            return
         if source not in self.sources:
             self.add(kind, rid, f"unknown source '{source}'{_suggest(source, self.sources)}", path + ("source",))
             return
@@ -121,10 +125,10 @@ class Validator:
         if pred is None:
             self.add("claim", c.id, f"unknown predicate '{c.predicate}'{_suggest(c.predicate, self.vocab.predicates)}", ("predicate",))
         subject = self.entities.get(c.subject)
-        if subject is None:
+        if subject is None and c.subject not in self.broken:
             self.add("claim", c.id, f"unknown entity '{c.subject}' as subject{_suggest(c.subject, self.entities)}", ("subject",))
         obj = self.entities.get(c.object) if c.object else None
-        if c.object and obj is None:
+        if c.object and obj is None and c.object not in self.broken:
             self.add("claim", c.id, f"unknown entity '{c.object}' as object{_suggest(c.object, self.entities)}", ("object",))
         if pred:
             if subject and not pred.allows_subject(subject.type):
@@ -205,7 +209,7 @@ class Validator:
                 self.add("claim", c.id, f"'{c.predicate}' does not take qualifier '{key}'; it takes {', '.join(sorted(allowed))}", path)
             values = val if isinstance(val, list) else [val]
             for item in values:
-                if q.kind == "entity" and item not in self.entities:
+                if q.kind == "entity" and item not in self.entities and item not in self.broken:
                     self.add("claim", c.id, f"qualifier {key}: unknown entity '{item}'{_suggest(str(item), self.entities)}", path)
                 elif q.kind in ("number", "percent") and (isinstance(item, bool) or not isinstance(item, (int, float))):
                     self.add("claim", c.id, f"qualifier {key}: expected a number, got {item!r}", path)
