@@ -98,8 +98,9 @@ def test_round_trip_yaml_store_json(russia_db, tmp_path):
     assert set(doc) == {"entities", "claims", "sources"}
     exported = {c["id"]: c for c in doc["claims"]}
     assert len(exported) == len(ds.claims)
+    chapters = {c.id: path.stem for path, batch in ds.iter_claims() for c in batch}
     for c in ds.claims:
-        assert exported[c.id] == json.loads(c.model_dump_json(exclude_none=True)), c.id
+        assert exported[c.id] == {**json.loads(c.model_dump_json(exclude_none=True)), "chapter": chapters[c.id]}, c.id
     ents = {e["id"]: e for e in doc["entities"]}
     for e in ds.entities:
         expected = json.loads(e.model_dump_json(exclude_none=True))

@@ -11,13 +11,15 @@ from chipwatch.store.read import Store
 
 
 def document(store: Store, as_of: str | None = None) -> dict:
-    """The export as a dict: records as validated, zh-Hans names derived, claims of `as_of`."""
+    """The export as a dict: records as validated, plus each claim's chapter (its file) and
+    entities' derived zh-Hans names; only claims valid in `as_of` if given."""
     entities = store.records("entities")
     for e in entities:
         zh = e["names"].get("zh-Hant")
         if zh and "zh-Hans" not in e["names"] and has_han(zh) and to_simplified(zh) != zh:
             e["names"]["zh-Hans"] = to_simplified(zh)
-    claims = store.records("claims")
+    chapters = dict(store.con.execute("SELECT id, chapter FROM claims").fetchall())
+    claims = [{**c, "chapter": chapters[c["id"]]} for c in store.records("claims")]
     if as_of:
         claims = [c for c in claims if valid_during(c.get("valid_from"), c.get("valid_to"), as_of)]
     return {"entities": entities, "claims": claims, "sources": store.records("sources")}

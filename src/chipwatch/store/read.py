@@ -15,6 +15,7 @@ from chipwatch.names.normalize import name_key
 from chipwatch.store.path import default_db_path
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
+_MENTIONS = "id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)"  # subject, object or qualifier
 
 
 @dataclass
@@ -167,18 +168,11 @@ class Store:
         """Claims filtered by subject, predicate, object, status, validity on a date, an entity
         on either side (or named in a qualifier), or a tag."""
         where, params = [], []
-        if subject:
-            where.append("subject = ?")
-            params.append(subject)
-        if object:
-            where.append("object = ?")
-            params.append(object)
-        if entity:
-            where.append("id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)")
-            params.append(entity)
-        if predicate:
-            where.append("predicate = ?")
-            params.append(predicate)
+        for condition, value in (("subject = ?", subject), ("object = ?", object), (_MENTIONS, entity),
+                                 ("predicate = ?", predicate), ("list_contains(tags, ?)", tag)):
+            if value:
+                where.append(condition)
+                params.append(value)
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
             bad = [s for s in statuses if s not in STATUSES]
@@ -213,12 +207,10 @@ class Store:
     def timeline(self, entity: str | None = None, predicate: str | None = None) -> pd.DataFrame:
         """Dated events: each claim's start (`from`) and end (`until`), in order."""
         where, params = ["1=1"], []
-        if entity:
-            where.append("id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)")
-            params.append(entity)
-        if predicate:
-            where.append("predicate = ?")
-            params.append(predicate)
+        for condition, value in ((_MENTIONS, entity), ("predicate = ?", predicate)):
+            if value:
+                where.append(condition)
+                params.append(value)
         cond = " AND ".join(where)
         q = f"""
         SELECT valid_from AS date, from_date AS sort_date, 'from' AS event, id AS claim_id, subject, predicate, object,
