@@ -73,7 +73,8 @@ def print_entity(console: Console, view: dict, lang: str = "en") -> None:
         for c in items:
             other = c["object_label"] if c["role"] == "subject" else c["subject_label"]
             arrow = "→" if c["role"] == "subject" else "←"
-            what = f"{arrow} {other}" if c.get("object") or c["role"] != "subject" else value_text(c)
+            what = f"{arrow} {other}" if c.get("object") or c["role"] != "subject" else ""
+            what = ": ".join(x for x in (what, value_text(c)) if x)
             line = Text("  ")
             line.append(f"[{c['status']}]", style=STATUS_STYLE.get(c["status"], ""))
             line.append(f" {what}")
