@@ -1,0 +1,1 @@
+"""Analysis over the store: dependency tracing, chokepoints, technology gap, consistency checks."""
