@@ -203,6 +203,71 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="json, ftm
 
 
 @app.command()
+def trace(product: Annotated[str, typer.Argument(help="a product: id or name (Elbrus-16S, Baikal-M, …)")],
+          as_of: AsOf = None, json_: AsJson = False) -> None:
+    """The chain of a product: design -> fabrication (node) -> equipment and materials -> channels."""
+    from chipwatch.analysis.trace import trace as run
+
+    with _open() as cw:
+        result = run(cw.store, cw.resolve(product), as_of)
+    if json_:
+        _json(result)
+        return
+    from chipwatch.render import print_trace
+
+    print_trace(out, result)
+
+
+@app.command()
+def chokepoints(as_of: AsOf = None, json_: AsJson = False,
+                top: Annotated[int, typer.Option(help="how many findings to print")] = 25) -> None:
+    """Where the supply network is fragile: single sources, concentration, foreign dependency, centrality."""
+    from chipwatch.analysis.chokepoints import chokepoints as run
+
+    with _open() as cw:
+        findings = run(cw.store, as_of)
+    if json_:
+        _json([f.to_dict() for f in findings])
+        return
+    from chipwatch.render import findings_table
+
+    out.print(findings_table(findings[:top]))
+    out.print(f"{len(findings)} finding(s); rank = concentration × certainty × reach (see the reason column)")
+
+
+@app.command()
+def gap(as_of: AsOf = None, json_: AsJson = False) -> None:
+    """How far behind the leading edge: each fab's best node and each material's purity, in years."""
+    from chipwatch.analysis.gap import gap as run
+
+    with _open() as cw:
+        gaps = run(cw.store, as_of)
+    if json_:
+        _json([g.to_dict() for g in gaps])
+        return
+    from chipwatch.render import gap_table
+
+    out.print(gap_table(gaps))
+
+
+import_app = typer.Typer(help="Import data published by others into the store (kept across rebuilds).",
+                        no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("eto")
+def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET ETO CSV files")]) -> None:
+    """CSET ETO supply-chain data: inputs, providers, market shares, sequence."""
+    from chipwatch.importers.eto import DATASET, eto_dataset
+    from chipwatch.store import default_db_path, import_dataset
+    from chipwatch.store.imports import known_entities
+
+    db = default_db_path(_db())
+    counts = import_dataset(db, eto_dataset(folder, known_entities(db, DATASET)))
+    out.print(f"imported {folder} into {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@app.command()
 def summary(json_: AsJson = False) -> None:
     """Headline figures, the sanctions timeline and an example query."""
     with _open() as cw:

@@ -142,3 +142,56 @@ def print_summary(console: Console, data: dict, sanctions: list[dict], labels: d
         fabs = ", ".join(f"{labels.get(c['subject'], c['subject'])} {c['qualifiers'].get('node_nm', '?')} nm ({c['status']})"
                          for c in items)
         console.print(f"  as of {year}: {fabs or 'nobody known'}", markup=False)
+
+
+def print_trace(console: Console, t: dict) -> None:
+    """The supply chain of a product as a tree: design, fabrication, needs, channels."""
+    from rich.tree import Tree
+
+    def leaf(step: dict, text: str) -> Text:
+        line = Text(text + "  ")
+        line.append(f"[{step['status']}]", style=STATUS_STYLE.get(step["status"], ""))
+        when = _dates(step)
+        line.append(f"  {when}  #{step['claim']}" if when else f"  #{step['claim']}", style="dim")
+        return line
+
+    root = Tree(f"[bold]{t['label']}[/]" + (f"  as of {t['as_of']}" if t["as_of"] else ""))
+    branch = root.add("design")
+    for s in t["design"]:
+        branch.add(leaf(s, f"{s['subject_label']} designs it"))
+    for s in t["architecture"]:
+        branch.add(leaf(s, f"architecture: {s['object_label']}"))
+    branch = root.add("fabrication")
+    for s in t["fabrication"]:
+        node = s["qualifiers"].get("node_nm")
+        branch.add(leaf(s, f"{s['subject_label']}" + (f" at {node} nm" if node else "")))
+    branch = root.add("equipment, materials and other needs")
+    for s in t["equipment_and_materials"]:
+        item = f" {s['item_label']}" if s.get("item_label") else ""
+        branch.add(leaf(s, f"{s['subject_label']} {s['predicate']}{item} {s['object_label'] or ''}".strip()))
+    if t["domestic_materials"]:
+        sub = branch.add("domestic materials")
+        for s in t["domestic_materials"]:
+            sub.add(leaf(s, f"{s['subject_label']} produces {s['object_label']}"))
+    branch = root.add("channels")
+    for s in t["channels"]:
+        item = s["qualifiers"].get("item")
+        branch.add(leaf(s, f"{s['subject_label']} via {s['object_label']}" + (f" ({item})" if item else "")))
+    root.add(f"countries: {', '.join(t['countries']) or '—'}")
+    console.print(root)
+
+
+def findings_table(findings) -> Table:
+    t = Table("#", "kind", "finding", "score", "why this rank", "claims")
+    for f in findings:
+        t.add_row(str(f.rank), f.kind, f.sentence, f"{f.score:.2f}", f.reason,
+                  ", ".join(f.claims[:3]) + (f" +{len(f.claims) - 3}" if len(f.claims) > 3 else ""))
+    return t
+
+
+def gap_table(gaps) -> Table:
+    t = Table("kind", "who", "best", "leading edge", "years behind", "in plain words", "claims")
+    for g in gaps:
+        t.add_row(g.kind, g.label, g.best, g.leading, "" if g.years_behind is None else f"{g.years_behind:g}",
+                  g.sentence, ", ".join(g.claims + g.reference_claims))
+    return t

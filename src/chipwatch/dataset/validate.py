@@ -11,7 +11,7 @@ from chipwatch.dataset.held import find_shared, held_text, squash
 from chipwatch.dataset.load import Dataset, Problem
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity, parse_quantity, parse_unit, same_quantity, ureg
-from chipwatch.model.records import Claim, Range
+from chipwatch.model.records import Claim, Entity, Range
 from chipwatch.model.vocabulary import Vocabulary, vocabulary
 
 
@@ -35,13 +35,14 @@ def _suggest(word: str, options) -> str:
 class Validator:
     """Checks a dataset: `header()` for sources and entities, then `claims(batch)` for each
     batch of claims (so datasets too big to hold can be checked as they stream), then
-    `finish()`. `seen_claims` may be shared between datasets built together."""
+    `finish()`. `seen_claims` may be shared between datasets built together; `known` are
+    entities already in the store that an import may refer to."""
 
     def __init__(self, ds: Dataset, vocab: Vocabulary | None = None, shared: Path | None = None,
-                 seen_claims: set[str] | None = None):
+                 seen_claims: set[str] | None = None, known: dict[str, Entity] | None = None):
         self.ds, self.vocab, self.shared = ds, vocab or vocabulary(), shared
         self.report = ValidationReport()
-        self.entities = {e.id: e for e in ds.entities}
+        self.entities = {**(known or {}), **{e.id: e for e in ds.entities}}  # known: already in the store
         self.sources = {s.id: s for s in ds.sources}
         self.seen_claims = seen_claims if seen_claims is not None else set()
         # ids of entities and sources that failed to parse: reported once, not again when referenced

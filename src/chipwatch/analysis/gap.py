@@ -1,0 +1,140 @@
+"""Technology gap: each fab's best process node and each material's purity against the
+leading edge, in years, from a reference table that is itself a sourced dataset
+(`first_volume_production` claims on process-node technologies; `purity` claims on the
+leading-edge grade), never constants in code."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.frames import rows
+from chipwatch.model.dates import PartialDate
+from chipwatch.model.quantity import parse_purity
+from chipwatch.store.read import Store, parse_as_of
+
+NODE_PREDICATES = ("fabricates", "process_node", "process_range")
+SETTLED = ("fact", "reported")  # a node a fab runs; planned ones are targets
+
+
+@dataclass
+class Gap:
+    kind: str  # node | purity
+    subject: str
+    label: str
+    best: str
+    leading: str
+    years_behind: float | None
+    sentence: str
+    claims: list[str]
+    reference_claims: list[str]
+    targets: list[dict] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def node_years(store: Store) -> dict[float, tuple[int, str]]:
+    """Process node (nm) -> (first year of volume production, claim id): the earliest sourced year."""
+    table: dict[float, tuple[int, str]] = {}
+    for c in rows(store.claims(predicate="first_volume_production")):
+        q = json.loads(c["qualifiers"]) if c["qualifiers"] else {}
+        if "node_nm" not in q or c["status"] not in ("fact", "reported", "disputed"):
+            continue
+        year = PartialDate.parse(json.loads(c["value_json"])).year
+        node = float(q["node_nm"])
+        if node not in table or year < table[node][0]:
+            table[node] = (year, c["id"])
+    return table
+
+
+def _year_of(node: float, table: dict[float, tuple[int, str]]) -> tuple[int, str, float] | None:
+    """The reference year of `node`, or of the nearest larger node in the table (a fab at
+    50 nm is at least as old as the 65 nm generation)."""
+    candidates = [n for n in table if n >= node]
+    if not candidates:
+        return None
+    n = min(candidates)
+    return table[n][0], table[n][1], n
+
+
+def _nodes(c: dict) -> list[float]:
+    q = json.loads(c["qualifiers"]) if c["qualifiers"] else {}
+    if c["predicate"] == "fabricates":
+        return [float(q["node_nm"])] if "node_nm" in q else []
+    if c["value_min"] is not None and c["value_min"] == c["value_min"]:
+        return [float(c["value_min"])]
+    if c["value_num"] is not None and c["value_num"] == c["value_num"]:
+        return [float(c["value_num"])]
+    return []
+
+
+def gap(store: Store, as_of: str | None = None) -> list[Gap]:
+    """Node and purity gaps valid at `as_of` (default: every claim regardless of date)."""
+    period = parse_as_of(as_of)
+    table = node_years(store)
+    if not table:
+        raise ChipwatchError("no reference table of node years in the store (first_volume_production claims); "
+                             "build with datasets/reference too: chipwatch build datasets/russia datasets/reference")
+    horizon = period.end.year if period else max(y for y, _ in table.values())
+    known = {n: v for n, v in table.items() if v[0] <= horizon}
+    lead_node = min(known)
+    lead_year, lead_claim = known[lead_node]
+    labels = store.labels()
+    out: list[Gap] = []
+    by_subject: dict[str, dict] = {}
+    for pred in NODE_PREDICATES:
+        for c in rows(store.claims(predicate=pred, as_of=period)):
+            for node in _nodes(c):
+                entry = by_subject.setdefault(c["subject"], {"settled": [], "targets": []})
+                entry["settled" if c["status"] in SETTLED else "targets"].append((node, c))
+    for subject, entry in sorted(by_subject.items()):
+        if not entry["settled"]:
+            continue
+        best, claim = min(entry["settled"], key=lambda x: x[0])
+        ref = _year_of(best, table)
+        if ref is None:
+            continue
+        year, ref_claim, ref_node = ref
+        behind = lead_year - year
+        targets = [{"node_nm": n, "status": c["status"], "claim": c["id"], "valid_from": c["valid_from"]}
+                   for n, c in sorted(entry["targets"], key=lambda x: x[0])]
+        name = labels.get(subject, subject)
+        out.append(Gap("node", subject, name, f"{best:g} nm", f"{lead_node:g} nm ({lead_year})", behind,
+                       f"{name}'s best node is {best:g} nm, a generation first in volume production in {year}"
+                       f"{'' if ref_node == best else f' (as the {ref_node:g} nm node)'}: "
+                       f"{behind} years behind the {lead_node:g} nm leading edge of {lead_year}.",
+                       [claim["id"]], [ref_claim, lead_claim], targets,
+                       {"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year}))
+    out += _purity(store, period, labels)
+    out.sort(key=lambda g: (g.kind, -(g.years_behind or 0)))
+    return out
+
+
+def _purity(store: Store, period, labels: dict) -> list[Gap]:
+    claims = rows(store.claims(predicate="purity", as_of=period))
+    graded = [(parse_purity(json.loads(c["value_json"])), c) for c in claims]
+    if not graded:
+        return []
+    lead, lead_claim = max(graded, key=lambda x: x[0])
+    lags = {c["subject"]: c for c in rows(store.claims(predicate="lags_behind", as_of=period))}
+    out = []
+    for nines, c in graded:
+        if c is lead_claim:
+            continue
+        name = labels.get(c["subject"], c["subject"])
+        lag = lags.get(c["subject"])
+        years = None
+        said = ""
+        if lag and lag["value_json"]:
+            v = json.loads(lag["value_json"])
+            years = v.get("min") if isinstance(v, dict) else v
+            said = f"; the source puts the lag at {'over ' if isinstance(v, dict) and 'max' not in v else ''}{years:g} years"
+        out.append(Gap("purity", c["subject"], name, f"{nines:g}N", f"{lead:g}N", years,
+                       f"{name} reaches {nines:g}N purity against the {lead:g}N leading grade: "
+                       f"{lead - nines:g} nines short{said}.",
+                       [c["id"]] + ([lag["id"]] if lag else []), [lead_claim["id"]],
+                       details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines}))
+    return out
