@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/chipwatch --db $(DB) build datasets/russia
+	$(BIN)/chipwatch --db $(DB) build datasets/russia datasets/reference
 	$(BIN)/chipwatch --db $(DB) summary
 
 test: $(STAMP)

@@ -41,7 +41,7 @@ def node_years(store: Store) -> dict[float, tuple[int, str]]:
     table: dict[float, tuple[int, str]] = {}
     for c in rows(store.claims(predicate="first_volume_production")):
         q = json.loads(c["qualifiers"]) if c["qualifiers"] else {}
-        if "node_nm" not in q or c["status"] not in ("fact", "reported", "disputed"):
+        if "node_nm" not in q or c["status"] not in SETTLED:  # disputed years are shown, not used
             continue
         year = PartialDate.parse(json.loads(c["value_json"])).year
         node = float(q["node_nm"])
@@ -91,9 +91,11 @@ def gap(store: Store, as_of: str | None = None) -> list[Gap]:
                 entry = by_subject.setdefault(c["subject"], {"settled": [], "targets": []})
                 entry["settled" if c["status"] in SETTLED else "targets"].append((node, c))
     for subject, entry in sorted(by_subject.items()):
-        if not entry["settled"]:
-            continue
-        best, claim = min(entry["settled"], key=lambda x: x[0])
+        candidates = entry["settled"] or [(n, c) for n, c in entry["targets"] if c["status"] != "planned"]
+        if not candidates:
+            continue  # only plans: shown as targets of nobody
+        best, claim = min(candidates, key=lambda x: x[0])
+        entry["targets"] = [(n, c) for n, c in entry["targets"] if c is not claim]
         ref = _year_of(best, table)
         if ref is None:
             continue
@@ -102,9 +104,10 @@ def gap(store: Store, as_of: str | None = None) -> list[Gap]:
         targets = [{"node_nm": n, "status": c["status"], "claim": c["id"], "valid_from": c["valid_from"]}
                    for n, c in sorted(entry["targets"], key=lambda x: x[0])]
         name = labels.get(subject, subject)
+        status = "" if claim["status"] in SETTLED else f" ({claim['status']})"
         out.append(Gap("node", subject, name, f"{best:g} nm", f"{lead_node:g} nm ({lead_year})", behind,
-                       f"{name}'s best node is {best:g} nm, a generation first in volume production in {year}"
-                       f"{'' if ref_node == best else f' (as the {ref_node:g} nm node)'}: "
+                       f"The best node the claims give for {name} is {best:g} nm{status}, first in volume production "
+                       f"in {year}{'' if ref_node == best else f' (as the {ref_node:g} nm node)'}: "
                        f"{behind} years behind the {lead_node:g} nm leading edge of {lead_year}.",
                        [claim["id"]], [ref_claim, lead_claim], targets,
                        {"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year}))
@@ -122,7 +125,7 @@ def _purity(store: Store, period, labels: dict) -> list[Gap]:
     lags = {c["subject"]: c for c in rows(store.claims(predicate="lags_behind", as_of=period))}
     out = []
     for nines, c in graded:
-        if c is lead_claim:
+        if nines >= lead:  # the leading grade itself (the reference, or a source quoting it)
             continue
         name = labels.get(c["subject"], c["subject"])
         lag = lags.get(c["subject"])

@@ -1,0 +1,56 @@
+"""Technology gap against the sourced reference table (datasets/reference)."""
+
+import json
+
+import pytest
+from conftest import REPO, RUSSIA, SHARED, assert_user_error, need_shared, run_cli
+
+from chipwatch.analysis.gap import gap, node_years
+from chipwatch.errors import ChipwatchError
+from chipwatch.store import Store, build_store
+
+REFERENCE = REPO / "datasets" / "reference"
+
+
+@pytest.fixture(scope="module")
+def full_db(tmp_path_factory):
+    need_shared("seeds")
+    db = tmp_path_factory.mktemp("full") / "store.duckdb"
+    build_store([RUSSIA, REFERENCE], db, shared=SHARED)
+    return db
+
+
+def test_reference_table_is_sourced_claims(full_db):
+    with Store(full_db) as s:
+        table = node_years(s)
+        assert table[65.0][0] == 2005 and table[28.0][0] == 2011  # disputed years are not used
+        ev = s.evidence([table[65.0][1]])
+        assert len(ev) and ev.quote.str.len().min() > 0
+
+
+def test_gap_in_years_against_the_leading_edge(full_db):
+    with Store(full_db) as s:
+        rows = {g.subject: g for g in gap(s, "2024")}
+        mikron = rows["mikron"]
+        assert mikron.best == "65 nm" and mikron.details["node_year"] == 2005
+        assert mikron.years_behind == mikron.details["leading_year"] - 2005
+        assert {t["node_nm"] for t in mikron.targets} >= {40.0}  # the planned 40 nm, a target, not a node
+        assert rows["smic"].best == "40 nm" and "(speculated)" in rows["smic"].sentence
+        nitol = rows["nitol"]
+        assert nitol.kind == "purity" and nitol.details["nines_short"] == 5 and nitol.years_behind == 15
+        older = {g.subject: g for g in gap(s, "2021")}
+        assert older["mikron"].years_behind < mikron.years_behind  # the leading edge moved on
+
+
+def test_gap_without_reference_says_how_to_get_it(russia_db):
+    with Store(russia_db) as s, pytest.raises(ChipwatchError, match="datasets/reference"):
+        gap(s)
+    assert_user_error(run_cli("gap", db=russia_db), "reference table")
+
+
+def test_cli_gap(full_db):
+    r = run_cli("gap", "--as-of", "2024", "--json", db=full_db)
+    items = json.loads(r.out)
+    assert any(g["subject"] == "mikron" and g["reference_claims"] for g in items)
+    r = run_cli("gap", db=full_db)
+    assert r.code == 0 and "years" in r.out
