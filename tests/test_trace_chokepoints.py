@@ -76,3 +76,12 @@ def test_cli_chokepoints_json(russia_db):
     assert items[0]["rank"] == 1 and {"kind", "sentence", "score", "reason", "claims"} <= set(items[0])
     r = run_cli("chokepoints", "--top", "5", db=russia_db)
     assert r.code == 0 and "concentration × certainty × reach" in r.out
+
+
+def test_cli_check(russia_db):
+    r = run_cli("check", "--json", db=russia_db)
+    findings = json.loads(r.out)
+    assert findings[0]["severity"] == "error" and "nitol-purity-6n" in findings[0]["claims"]
+    r = run_cli("check", "--severity", "warning", db=russia_db)
+    assert r.code == 0 and "Hanyang" in r.out and "info(s)" in r.out
+    assert run_cli("check", "--severity", "loud", db=russia_db).code == 1

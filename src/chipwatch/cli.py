@@ -250,6 +250,27 @@ def gap(as_of: AsOf = None, json_: AsJson = False) -> None:
     out.print(gap_table(gaps))
 
 
+@app.command()
+def check(json_: AsJson = False,
+          severity: Annotated[str, typer.Option(help="lowest severity to print: error, warning or info")] = "info") -> None:
+    """Consistency checks: contradictions inside claims, footnotes against the text, conflicting values."""
+    from chipwatch.analysis.check import check as run
+
+    order = ["error", "warning", "info"]
+    if severity not in order:
+        raise ChipwatchError(f"--severity {severity}: use one of {', '.join(order)}")
+    with _open() as cw:
+        findings = [f for f in run(cw.store) if order.index(f.severity) <= order.index(severity)]
+    if json_:
+        _json([f.to_dict() for f in findings])
+        return
+    from chipwatch.render import check_table
+
+    out.print(check_table(findings))
+    counts = {s: sum(f.severity == s for f in findings) for s in order}
+    out.print(", ".join(f"{n} {s}(s)" for s, n in counts.items()))
+
+
 import_app = typer.Typer(help="Import data published by others into the store (kept across rebuilds).",
                         no_args_is_help=True)
 app.add_typer(import_app, name="import")

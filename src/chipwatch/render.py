@@ -195,3 +195,14 @@ def gap_table(gaps) -> Table:
         t.add_row(g.kind, g.label, g.best, g.leading, "" if g.years_behind is None else f"{g.years_behind:g}",
                   g.sentence, ", ".join(g.claims + g.reference_claims))
     return t
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+def check_table(findings) -> Table:
+    t = Table("severity", "kind", "finding", "claims")
+    for f in findings:
+        t.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.kind, f.message,
+                  ", ".join(f.claims[:3]) + (f" +{len(f.claims) - 3}" if len(f.claims) > 3 else ""))
+    return t

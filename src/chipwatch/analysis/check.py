@@ -5,7 +5,7 @@ Kinds of finding:
 - internal_contradiction: one claim states its value two ways that disagree (a purity given
   as 6N and, in the same breath, as 99.999999 %, which is eight nines);
 - footnote_disagrees: a source we know only by its title (a footnote) names another thing of
-  the same kind than the text citing it (argon where the sentence says hydrogen; the Urals
+  the same kind as the text citing it (argon where the sentence says hydrogen; the Urals
   where it says Irkutsk Oblast);
 - name_variant: a quote spells an entity of its claim as a near miss of that entity's names
   (Nitel for Nitol, Hanyang for Hangyang);
@@ -14,6 +14,11 @@ Kinds of finding:
 - number_not_in_quote: a value, qualifier number or date of a claim that none of its quotes
   contains (after the usual equivalences: 5 千 = 5000, 2.5 億 = 250000000);
 - dangling_reference: a claim, evidence row, name or identifier pointing at nothing in the store.
+
+Severity: `error` when the store itself is inconsistent (a claim contradicting itself, two
+undisputed claims asserting incompatible facts, a reference to nothing); `warning` when sources
+disagree (known, i.e. marked disputed, or not) or a figure is not in its quotes; `info` for
+dates that come from the surrounding text rather than the quote.
 
 Everything is driven by the store and by terms.yaml (words, groups, tolerances); nothing here
 knows a claim id. Entry point: `check(store)`.
@@ -28,7 +33,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -49,8 +54,10 @@ def terms() -> dict:
 
 
 @cache
-def _multipliers() -> dict[str, float]:
-    return yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))["multipliers"]
+def _multipliers() -> list[tuple[str, float]]:
+    """Number words (千, 億, million …) from units.yaml, longest first."""
+    table = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))["multipliers"]
+    return sorted(((w.casefold(), f) for w, f in table.items()), key=lambda kv: -len(kv[0]))
 
 
 @dataclass
@@ -158,22 +165,26 @@ class _Context:
 
     def contained(self, a: str, b: str) -> bool:
         """True if a lies inside b or b inside a (located_in / part_of, not disputed)."""
+        return b in self._outer(a) or a in self._outer(b)
+
+    def _outer(self, node: str) -> set[str]:
+        """Everything `node` lies inside, following containment claims transitively."""
         if self._contains is None:
             preds = set(self.terms["footnotes"]["containment_predicates"])
-            edges: dict[str, set[str]] = defaultdict(set)
+            self._edges: dict[str, set[str]] = defaultdict(set)
             for c in self.claims.values():
                 if c["predicate"] in preds and c["object"] and c["status"] != "disputed":
-                    edges[c["subject"]].add(c["object"])
+                    self._edges[c["subject"]].add(c["object"])
             self._contains = {}
-            for start in list(edges):
-                seen, stack = set(), [start]
-                while stack:
-                    for nxt in edges.get(stack.pop(), ()):
-                        if nxt not in seen:
-                            seen.add(nxt)
-                            stack.append(nxt)
-                self._contains[start] = seen
-        return b in self._contains.get(a, ()) or a in self._contains.get(b, ())
+        if node not in self._contains:
+            seen, stack = set(), [node]
+            while stack:
+                for nxt in self._edges.get(stack.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+            self._contains[node] = seen
+        return self._contains[node]
 
 
 def _json(text):
@@ -207,7 +218,7 @@ def _overlap(a: dict, b: dict) -> bool:
 # -- text: folding, words, names -------------------------------------------------------------
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
@@ -222,13 +233,18 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
-    """Letter runs of a folded text with their spans (Han characters excluded)."""
+    """Runs of letters and digits in a folded text, with their spans (Han excluded)."""
     return [(m[0], m.start(), m.end()) for m in _WORD.finditer(text) if not _HAN.search(m[0])]
+
+
+@cache
+def _endings() -> tuple[str, ...]:
+    return tuple(sorted(terms()["inflection"]["ru"]["endings"], key=len, reverse=True))
 
 
 def _stem(word: str) -> str:
     rules = terms()["inflection"]["ru"]
-    for ending in sorted(rules["endings"], key=len, reverse=True):
+    for ending in _endings():
         if word.endswith(ending) and len(word) - len(ending) >= rules["min_stem"]:
             return word[: -len(ending)]
     return word
@@ -261,9 +277,9 @@ class _Lexicon:
 
     def __init__(self, ctx: _Context):
         self.ctx = ctx
-        self.han: dict[str, set[str]] = defaultdict(set)  # folded Han name (no spaces) -> entities
+        self.han: dict[str, dict[str, set[str]]] = defaultdict(dict)  # first char -> name -> entities
         self.words: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)  # prefix -> names
-        self.term_han: dict[str, set[str]] = defaultdict(set)
+        self.term_han: dict[str, dict[str, set[str]]] = defaultdict(dict)
         self.term_words: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         self.group: dict[str, str] = {}  # concept -> contrast group
         for n in ctx.names:
@@ -286,7 +302,7 @@ class _Lexicon:
         if _HAN.search(folded):
             squashed = re.sub(r"\s+", "", folded)
             if squashed:
-                han[squashed].add(concept)
+                han[squashed[0]].setdefault(squashed, set()).add(concept)
             return
         toks = tuple(w for w, _, _ in _words(folded))
         if toks:
@@ -298,12 +314,11 @@ class _Lexicon:
         keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
         squashed = "".join(folded[i] for i in keep)
         if _HAN.search(squashed):
-            for name, concepts in han.items():
-                start = squashed.find(name)
-                while start >= 0:
-                    a, b = keep[start], keep[start + len(name) - 1] + 1
-                    found.extend(_Mention(c, text[a:b], a, b) for c in concepts)
-                    start = squashed.find(name, start + 1)
+            for start, ch in enumerate(squashed):
+                for name, concepts in han.get(ch, {}).items():
+                    if squashed.startswith(name, start):
+                        a, b = keep[start], keep[start + len(name) - 1] + 1
+                        found.extend(_Mention(c, text[a:b], a, b) for c in concepts)
         toks = _words(folded)
         for i, (tok, _, _) in enumerate(toks):
             for name_toks, concept in words.get(tok[:3], ()):
@@ -321,7 +336,9 @@ class _Lexicon:
         for m in sorted(self._find(text, self.han, self.words), key=lambda m: (m.start - m.end, m.start)):
             if all(m.end <= c.start or m.start >= c.end or (m.start, m.end) == (c.start, c.end) for c in chosen):
                 chosen.append(m)
-        return chosen + self._find(text, self.term_han, self.term_words)
+        extra = [t for t in self._find(text, self.term_han, self.term_words)
+                 if not any(c.concept == t.concept and c.start <= t.start and t.end <= c.end for c in chosen)]
+        return chosen + extra
 
     def contrast(self, a: str, b: str) -> bool:
         """Do a and b exclude one another (different members of one group, or two places
@@ -368,6 +385,10 @@ def _restatements(exprs: list[tuple[str, float, int, int]], max_gap: int) -> lis
 
 
 def _internal_contradictions(ctx: _Context) -> Iterable[Finding]:
+    """Purity claims whose as_written, or a restatement of the claim's grade in a quote (a grade
+    with its percentage beside it), gives grades that disagree with each other or with the
+    claim's value. Grades far apart in a quote (6N … compared with 11N) are a comparison, not a
+    restatement; a restatement of another grade in the same quote is another claim's business."""
     rules = ctx.terms["purity"]
     for c in ctx.claims.values():
         p = ctx.vocab.predicates.get(c["predicate"])
@@ -385,7 +406,9 @@ def _internal_contradictions(ctx: _Context) -> Iterable[Finding]:
                 groups.append(("as_written", exprs))
         for e in c["evidence"]:
             for run in _restatements(_purity_expressions(e["quote"]), rules["max_gap"]):
-                groups.append((f"quote ({e['source']})", run))
+                # a restatement in a quote is this claim's only if it gives the claim's grade
+                if nines is None or any(abs(x[1] - nines) <= rules["tolerance"] for x in run):
+                    groups.append((f"quote ({e['source']})", run))
         seen: set[tuple] = set()
         for where, exprs in groups:
             grades = [x[1] for x in exprs] + ([nines] if nines is not None else [])
@@ -395,12 +418,12 @@ def _internal_contradictions(ctx: _Context) -> Iterable[Finding]:
             if key in seen:
                 continue
             seen.add(key)
-            subject = ctx.label(c["subject"])
-            of = f" of {ctx.label(c['object'])}" if c["object"] else ""
+            what = (f"The purity of {ctx.label(c['object'])} reached by {ctx.label(c['subject'])}" if c["object"]
+                    else f"The purity of {ctx.label(c['subject'])}")
             stated = " and ".join(f"“{x[0]}” ({_nines_words(x[1])})" for x in exprs)
             yield Finding(
                 kind="internal_contradiction", severity="error",
-                message=(f"The purity{of} reached by {subject} is stated two ways that disagree: {stated}"
+                message=(f"{what} is stated two ways that disagree: {stated}"
                          + (f"; the claim records {value}." if value is not None else ".")),
                 claims=[c["id"]],
                 details={"claim": c["id"], "predicate": c["predicate"], "value": value, "value_nines": nines,
@@ -427,6 +450,8 @@ def _title_only(ctx: _Context) -> dict[str, str]:
 
 def _footnote_disagreements(ctx: _Context) -> Iterable[Finding]:
     cited = _title_only(ctx)
+    if not cited:
+        return
     lex = ctx.lexicon
     groups: dict[tuple[str, str], dict] = {}
     for c in ctx.claims.values():
@@ -536,6 +561,8 @@ class _Spellings:
             if len(w) < self.min or w in self.known or w in self.generic or w in self.translit.get(entity, ()):
                 continue
             for p in sorted(self.distinctive.get(entity, ())):
+                if abs(len(w) - len(p)) > self.max_distance(p):
+                    continue
                 d = _levenshtein(w, p)
                 if 0 < d <= self.max_distance(p):
                     out.append((m[0], p, d))
@@ -644,7 +671,7 @@ def _conflict(ctx: _Context, a: dict, b: dict, field_name: str, why: str) -> Fin
     if field_name == "object":
         message = f"Two claims disagree on what {subject} {what}: {sides}."
     elif field_name == "value":
-        message = f"Two claims give different values for “{subject} {what}”: {sides}."
+        message = f"Two claims about {subject} ({a['predicate'].replace('_', ' ')}) give different values: {sides}."
     else:
         obj = f" {ctx.label(a['object'])}" if a["object"] else ""
         message = f"Two claims about “{subject} {what}{obj}” disagree on the {field_name}: {sides}."
@@ -663,6 +690,28 @@ def _support(ctx: _Context, c: dict) -> str:
     return f"{status}claim {c['id']}, per {_join(srcs)}" if srcs else f"{status}claim {c['id']}"
 
 
+def _differences(ctx: _Context, a: dict, b: dict, tolerance: float) -> list[str]:
+    """Where two claims of one subject and predicate differ: object, entity qualifiers, value
+    (a field one of them leaves out is no difference: unknown is not different)."""
+    diffs = []
+    if a["object"] and b["object"] and a["object"] != b["object"]:
+        diffs.append("object")
+    for k in sorted(ctx.vocab.entity_qualifiers & set(a["q"]) & set(b["q"])):
+        if a["q"][k] != b["q"][k]:
+            diffs.append(k)
+    if a["value_json"] and b["value_json"] and _values_differ(a, b, tolerance):
+        diffs.append("value")
+    return diffs
+
+
+def _names_the_other(a: dict, b: dict) -> bool:
+    """Does either claim's note name the other claim's id (see node-28nm-first-volume-…)?"""
+    def notes(c: dict) -> str:
+        return " ".join(str(x) for x in (c["note"], c["q"].get("note"), c["q"].get("condition")) if x)
+    return bool(re.search(rf"(?<![\w-]){re.escape(b['id'])}(?![\w-])", notes(a))
+                or re.search(rf"(?<![\w-]){re.escape(a['id'])}(?![\w-])", notes(b)))
+
+
 def _conflicting_values(ctx: _Context) -> Iterable[Finding]:
     rules = ctx.terms["conflicts"]
     asserting = set(rules["asserting_statuses"])
@@ -672,7 +721,9 @@ def _conflicting_values(ctx: _Context) -> Iterable[Finding]:
     buckets: dict[tuple, list[dict]] = defaultdict(list)
     for c in ctx.claims.values():
         spec = rules["single_valued"].get(c["predicate"])
-        if spec and c["status"] in asserting:
+        subject = ctx.entities.get(c["subject"])
+        if spec and c["status"] in asserting and (
+                "subject_types" not in spec or (subject and subject["type"] in spec["subject_types"])):
             key = [c["subject"], c["predicate"]]
             for k in spec["key"]:
                 v = c["object"] if k == "object" else c["q"].get(k)
@@ -693,32 +744,35 @@ def _conflicting_values(ctx: _Context) -> Iterable[Finding]:
                     yield _conflict(ctx, a, b, spec["compare"],
                                     f"{key[1]} has one {spec['compare']} at a time for the same "
                                     + ", ".join(["subject", *spec["key"]]))
-    # (b) a disputed claim and the claim it disputes: same subject and predicate, a shared
-    # source, different in exactly one respect (object, an entity qualifier or the value)
+    # (b) a disputed claim and the claim it disputes: same subject and predicate, overlapping
+    # validity, and either one names the other in its notes, or (if no note names one) they
+    # differ in exactly one respect (object, an entity qualifier, the value; a missing one is
+    # no difference) and share a source, or are the only such pair
     by_sp: dict[tuple, list[dict]] = defaultdict(list)
     for c in ctx.claims.values():
         by_sp[(c["subject"], c["predicate"])].append(c)
-    entity_q = ctx.vocab.entity_qualifiers
     for d in ctx.claims.values():
         if d["status"] != "disputed":
             continue
-        d_sources = {e["source"] for e in d["evidence"]}
+        one_diff, chosen = [], []
         for c in by_sp[(d["subject"], d["predicate"])]:
-            if c is d or c["status"] == "disputed" or frozenset((c["id"], d["id"])) in done:
+            if c is d or c["status"] == "disputed" or not _overlap(c, d):
                 continue
-            if not d_sources & {e["source"] for e in c["evidence"]} or not _overlap(c, d):
+            diffs = _differences(ctx, c, d, tol)
+            if not diffs:
                 continue
-            diffs = []
-            if c["object"] != d["object"]:
-                diffs.append("object")
-            for k in sorted(entity_q & (set(c["q"]) | set(d["q"]))):
-                if c["q"].get(k) != d["q"].get(k):
-                    diffs.append(k)
-            if (c["value_json"] or d["value_json"]) and _values_differ(c, d, tol):
-                diffs.append("value")
-            if len(diffs) == 1:
+            if _names_the_other(c, d):
+                chosen.append((c, diffs[0]))
+            elif len(diffs) == 1:
+                one_diff.append((c, diffs[0]))
+        d_sources = {e["source"] for e in d["evidence"]}
+        shared = [(c, f) for c, f in one_diff if d_sources & {e["source"] for e in c["evidence"]}]
+        if not chosen:  # a note naming the counterpart settles it; else a shared source, else uniqueness
+            chosen = shared or (one_diff if len(one_diff) == 1 else [])
+        for c, field_name in chosen:
+            if frozenset((c["id"], d["id"])) not in done:
                 done.add(frozenset((c["id"], d["id"])))
-                yield _conflict(ctx, c, d, diffs[0], "a disputed claim beside the claim it disputes")
+                yield _conflict(ctx, c, d, field_name, "a disputed claim beside the claim it disputes")
     # (c) nodes a company runs inside its process range
     spec = rules["node_within_range"]
     ranges: dict[str, list[dict]] = defaultdict(list)
@@ -764,29 +818,35 @@ def _conflicting_values(ctx: _Context) -> Iterable[Finding]:
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 
 
-def _quote_numbers(text: str) -> tuple[list[float], list[tuple[int, int]]]:
-    """Every number in a text, also multiplied by a following number word (5 千 -> 5000),
-    Chinese numerals (第二 -> 2), and decades (1960年代 -> 1960-1969)."""
+@lru_cache(maxsize=65536)
+def _quote_numbers(text: str) -> tuple[tuple[float, ...], tuple[tuple[int, int], ...]]:
+    """Every number in a text, also multiplied by a following number word (5 千 -> 5000) or
+    converted from another unit (0.25 micron -> 250, for figures in nm), Chinese numerals
+    (第二 -> 2), and decades (1960年代 -> 1960-1969)."""
     rules = terms()["numbers"]
     text = unicodedata.normalize("NFKC", text)
     nums: list[float] = []
     decades: list[tuple[int, int]] = []
-    mults = sorted(_multipliers().items(), key=lambda kv: -len(kv[0]))
     for m in _NUMBER.finditer(text):
         n = float(m[1].replace(",", "") + (f".{m[2]}" if m[2] else ""))
         nums.append(n)
-        rest = text[m.end():].lstrip()
-        for word, factor in mults:
-            if rest[: len(word)].casefold() == word.casefold():
+        rest = text[m.end():].lstrip().casefold()
+        for word, factor in _multipliers():
+            if rest.startswith(word):
                 nums.append(n * factor)
                 break
+        for scales in rules["unit_scales"].values():
+            factor = next((f for w, f in sorted(scales.items(), key=lambda kv: -len(kv[0]))
+                           if rest.startswith(unicodedata.normalize("NFKC", w).casefold())), None)
+            if factor:
+                nums.append(n * factor)
         after = text[m.end():]
         if m[2] is None and any(after.startswith(s) for s in rules["decade_suffixes"]):
             decades.append((int(n), int(n) + 9))
         nums.extend(float(month) for month, words in rules["month_words"].items()
                     if any(after.startswith(w) for w in words))
     nums.extend(v for ch, v in rules["numerals"].items() if ch in text)
-    return nums, decades
+    return tuple(nums), tuple(decades)
 
 
 def _has_number(x: float, nums: list[float]) -> bool:
@@ -822,39 +882,47 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+class _NumberPool:
+    """The numbers a claim's evidence gives: in its quotes and in the titles of its sources
+    (a page titled "28 nm process"), the years of dated list snapshots, value words (最大 = 1)."""
+
+    def __init__(self, ctx: _Context, c: dict, rules: dict):
+        quotes = [e["quote"] for e in c["evidence"]]
+        sources = [s for e in c["evidence"] if (s := ctx.sources.get(e["source"]))]
+        self.nums: list[float] = []
+        self.decades: list[tuple[int, int]] = []
+        for text in dict.fromkeys(quotes + [s["title"] for s in sources if s["title"]]):
+            n, d = _quote_numbers(text)
+            self.nums += n
+            self.decades += d
+        self.years = {parts[0] for s in sources
+                      if s["kind"] in rules["dated_source_kinds"] and (parts := _date_parts(s["date"]))}
+        self.words = {float(k): v for k, v in rules["value_words"].get(c["predicate"], {}).items()}
+        self.squashed = [_squash(q) for q in quotes]
+
+    def found(self, x: float | list[int], dated: bool = False) -> bool:
+        if isinstance(x, list):  # a date: year, month, day
+            if dated and x[0] in self.years:
+                return True
+            year = _has_number(x[0], self.nums) or any(a <= x[0] <= b for a, b in self.decades)
+            return year and all(_has_number(p, self.nums) for p in x[1:])
+        if _has_number(x, self.nums):
+            return True
+        return any(w in q for w in self.words.get(float(x), ()) for q in self.squashed)
+
+
 def _numbers_not_in_quotes(ctx: _Context) -> Iterable[Finding]:
     rules = ctx.terms["numbers"]
     number_kinds, date_kinds = set(rules["number_qualifier_kinds"]), set(rules["date_qualifier_kinds"])
     severity = rules["severity"]
     for c in ctx.claims.values():
-        quotes = [e["quote"] for e in c["evidence"]]
-        if not quotes:
+        if not c["evidence"]:
             continue
-        nums, decades = [], []
-        for q in quotes:
-            n, d = _quote_numbers(q)
-            nums += n
-            decades += d
-        witness_years = {parts[0] for e in c["evidence"]
-                         if (s := ctx.sources.get(e["source"])) and s["kind"] in rules["dated_source_kinds"]
-                         and (parts := _date_parts(s["date"]))}
-        words = {float(k): v for k, v in rules["value_words"].get(c["predicate"], {}).items()}
-        squashed = [_squash(q) for q in quotes]
-
-        def found(x, dated: bool = False, *, _nums=nums, _decades=decades, _years=witness_years,
-                  _words=words, _q=squashed) -> bool:
-            if isinstance(x, list):  # a date: year, month, day
-                year_ok = _has_number(x[0], _nums) or any(a <= x[0] <= b for a, b in _decades)
-                if dated and x[0] in _years:
-                    return True
-                return year_ok and all(_has_number(p, _nums) for p in x[1:])
-            if _has_number(x, _nums):
-                return True
-            return any(w in q for w in _words.get(float(x), ()) for q in _q)
-
+        pool = _NumberPool(ctx, c, rules)
+        found = pool.found
         missing: dict[str, list[dict]] = defaultdict(list)
         aw = c["as_written"]
-        if not (aw and any(_squash(aw) in q for q in squashed)):
+        if not (aw and any(_squash(aw) in q for q in pool.squashed)):
             for name, x in _value_numbers(ctx, c):
                 if not found(x):
                     missing["value"].append({"field": name, "value": _shown_number(x)})
