@@ -1,0 +1,1 @@
+"""Sanctions screening: list importers, the matcher with explanations, the 50 % ownership rule."""

@@ -1,0 +1,40 @@
+"""Reading list files as text whatever their encoding: UTF-8 (with or without BOM),
+Windows-1251 or GBK; the guess is checked, never silent garbage."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import rigour.territories as territories
+
+from chipwatch.errors import ChipwatchError
+
+MAX_BYTES = 1 << 30  # 1 GiB: bigger files are refused with a clear message
+ENCODINGS = ("utf-8-sig", "cp1251", "gbk")
+
+
+def read_text(path: Path) -> str:
+    if not path.is_file():
+        raise ChipwatchError(f"{path}: file not found")
+    size = path.stat().st_size
+    if size == 0:
+        raise ChipwatchError(f"{path}: the file is empty")
+    if size > MAX_BYTES:
+        raise ChipwatchError(f"{path}: {size / 2**30:.1f} GiB is more than the 1 GiB a list may have; split it")
+    data = path.read_bytes()
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ChipwatchError(f"{path}: not UTF-8, Windows-1251 or GBK text; save it as UTF-8")
+
+
+@cache
+def country_code(name: str) -> str | None:
+    """ISO alpha-2 (lower case) for a country name or code as lists print it, or None."""
+    if not name or not name.strip():
+        return None
+    territory = territories.lookup_territory(name.strip())
+    return territory.code if territory is not None and len(territory.code) == 2 else None
