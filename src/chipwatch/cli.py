@@ -288,6 +288,69 @@ def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET
     out.print(f"imported {folder} into {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+lists_app = typer.Typer(help="Sanctions lists: dated versions of OFAC, UN, BIS and FtM lists in the store.",
+                        invoke_without_command=True)
+app.add_typer(lists_app, name="lists")
+
+
+@lists_app.callback()
+def lists_main(ctx: typer.Context, json_: AsJson = False) -> None:
+    """Without a subcommand: the list versions in the store."""
+    if ctx.invoked_subcommand:
+        return
+    from chipwatch.api import rows
+    from chipwatch.store import Store
+    from chipwatch.store.lists import versions
+
+    with Store(_db()) as store:
+        df = versions(store)
+    if json_:
+        _json(rows(df))
+        return
+    t = Table("version", "kind", "date", "entries", "relations", "skipped", "file")
+    for r in df.itertuples():
+        t.add_row(r.id, r.kind, r.date, str(r.entries), str(r.relations), str(r.skipped), r.path)
+    out.print(t if len(df) else "no list imported yet: chipwatch lists import ofac ../shared/data/ofac/sdn-2024-05-03.csv")
+
+
+@lists_app.command("import")
+def lists_import(kind: Annotated[str, typer.Argument(help="ofac, un, bis or ftm")],
+                 path: Annotated[Path, typer.Argument(help="the list file (OFAC: sdn CSV; alt/add beside it are joined)")],
+                 date: Annotated[str | None, typer.Option(help="the list's date, if the file does not give it")] = None) -> None:
+    """Import a list file as a dated version (atomically; earlier versions stay)."""
+    from chipwatch.store import default_db_path
+    from chipwatch.store.lists import import_list
+
+    result = import_list(default_db_path(_db()), kind, path, date)
+    out.print(f"imported {result['version']}: {result['entries']} entries, {result['names']} names, "
+              f"{result['relations']} relations; {result['skipped']} rows skipped", markup=False)
+    for example in result["skipped_examples"]:
+        out.print(f"  skipped: {example}", markup=False)
+
+
+@lists_app.command("diff")
+def lists_diff(old: str, new: str, json_: AsJson = False,
+               limit: Annotated[int, typer.Option(help="rows to print per kind of change")] = 50) -> None:
+    """What was added, removed and changed between two list versions."""
+    from chipwatch.store import Store
+    from chipwatch.store.lists import diff
+
+    with Store(_db()) as store:
+        result = diff(store, old, new)
+    if json_:
+        _json(result)
+        return
+    c = result["counts"]
+    out.print(f"{old} -> {new}: {c['added']} added, {c['removed']} removed, {c['changed']} changed", markup=False)
+    for change in ("added", "removed", "changed"):
+        items = [e for e in result["entries"] if e["change"] == change][:limit]
+        if items:
+            t = Table("list id", "name", "programs", title=change, title_justify="left")
+            for e in items:
+                t.add_row(e["list_id"], e["caption"], ", ".join(e["new_programs"] or e["old_programs"] or []))
+            out.print(t)
+
+
 @app.command()
 def summary(json_: AsJson = False) -> None:
     """Headline figures, the sanctions timeline and an example query."""

@@ -101,6 +101,17 @@ def carry_over(con: duckdb.DuckDBPyConnection, old_db: Path, new_ids: set[str]) 
                             [entry["name"]])
         if entries:
             con.execute("INSERT INTO meta VALUES ('imports', ?)", [json.dumps(entries, ensure_ascii=False)])
-        return [e["name"] for e in entries]
+        lists = _copy_lists(con)
+        return [e["name"] for e in entries] + lists
     finally:
         con.execute("DETACH old")
+
+
+def _copy_lists(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Sanctions list versions of the old store (attached as `old`), copied as they are."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
+    if "list_versions" not in have:
+        return []
+    for table in ("list_versions", "list_entries", "list_names", "list_relations"):
+        con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")  # noqa: S608
+    return [f"list {v}" for (v,) in con.execute("SELECT id FROM old.list_versions ORDER BY id").fetchall()]

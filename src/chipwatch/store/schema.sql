@@ -23,3 +23,12 @@ CREATE TABLE evidence (
   claim_id VARCHAR, seq INTEGER, source VARCHAR, locator VARCHAR, quote VARCHAR, translation VARCHAR);
 -- Every entity a claim mentions (subject, object, entity-valued qualifiers), for lookups by entity.
 CREATE TABLE claim_entities (claim_id VARCHAR, entity_id VARCHAR, role VARCHAR);
+-- Sanctions lists: each import is a dated version; entries, their names and relations.
+CREATE TABLE list_versions (id VARCHAR, kind VARCHAR, path VARCHAR, date VARCHAR, imported_at VARCHAR,
+  entries INTEGER, relations INTEGER, skipped INTEGER);
+CREATE TABLE list_entries (version VARCHAR, list_id VARCHAR, schema VARCHAR, caption VARCHAR,
+  programs VARCHAR[], countries VARCHAR[], identifiers VARCHAR, addresses VARCHAR[], remarks VARCHAR,
+  listed_on VARCHAR, record VARCHAR);
+CREATE TABLE list_names (version VARCHAR, list_id VARCHAR, name VARCHAR, kind VARCHAR);
+CREATE TABLE list_relations (version VARCHAR, id VARCHAR, kind VARCHAR, owner VARCHAR, asset VARCHAR,
+  share_pct DOUBLE, start_date VARCHAR, end_date VARCHAR);

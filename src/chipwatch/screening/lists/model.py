@@ -53,3 +53,9 @@ class Parsed:
     entries: list[ListEntry]
     relations: list[Relation] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    date: str | None = None  # the date the list gives itself, if any
+
+    @property
+    def listed(self) -> list[ListEntry]:
+        """Entries that are sanctioned themselves (FtM lists also hold owners and relatives)."""
+        return [e for e in self.entries if e.programs]

@@ -7,11 +7,12 @@ from functools import cache
 from pathlib import Path
 
 import rigour.territories as territories
+from charset_normalizer import from_bytes
 
 from chipwatch.errors import ChipwatchError
 
 MAX_BYTES = 1 << 30  # 1 GiB: bigger files are refused with a clear message
-ENCODINGS = ("utf-8-sig", "cp1251", "gbk")
+LEGACY = ("cp1251", "gbk")  # the legacy encodings Russian and Chinese list files come in
 
 
 def read_text(path: Path) -> str:
@@ -23,12 +24,15 @@ def read_text(path: Path) -> str:
     if size > MAX_BYTES:
         raise ChipwatchError(f"{path}: {size / 2**30:.1f} GiB is more than the 1 GiB a list may have; split it")
     data = path.read_bytes()
-    for enc in ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ChipwatchError(f"{path}: not UTF-8, Windows-1251 or GBK text; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Any byte decodes as Windows-1251, so guess by which reading looks like language.
+    best = from_bytes(data, cp_isolation=list(LEGACY)).best()
+    if best is None:
+        raise ChipwatchError(f"{path}: not UTF-8, Windows-1251 or GBK text; save it as UTF-8")
+    return str(best)
 
 
 @cache

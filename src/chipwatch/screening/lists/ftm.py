@@ -1,0 +1,66 @@
+"""FollowTheMoney entities as JSON lines (OpenSanctions exports): parties become entries,
+`Ownership` entities become relations (owner -> asset, percentage), `Sanction` entities
+add programs to the party they name. Lines that are not JSON are skipped and counted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chipwatch.screening.lists.model import ListEntry, ListName, Parsed, Relation
+from chipwatch.screening.lists.text import read_text
+
+PARTIES = {"Person", "Company", "Organization", "LegalEntity", "PublicBody", "Vessel", "Airplane"}
+NAMES = (("name", "primary"), ("alias", "aka"), ("previousName", "fka"), ("weakAlias", "weak"))
+IDS = {"innCode": "inn", "ogrnCode": "ogrn", "leiCode": "lei", "imoNumber": "imo", "registrationNumber": "registration",
+       "taxNumber": "tax", "swiftBic": "swift"}
+
+
+def _share(values: list[str]) -> float | None:
+    for v in values:
+        try:
+            return float(str(v).strip().rstrip("%"))
+        except ValueError:
+            continue
+    return None
+
+
+def parse(path: Path) -> Parsed:
+    entries: dict[str, ListEntry] = {}
+    relations, sanctions, skipped = [], [], []
+    for n, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            schema, props, eid = data["schema"], data.get("properties", {}), data["id"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            skipped.append(f"{path}:{n}: not an FtM entity ({type(exc).__name__})")
+            continue
+        if schema in PARTIES:
+            names = [ListName(v, kind) for prop, kind in NAMES for v in props.get(prop, [])]
+            if not names:
+                skipped.append(f"{path}:{n}: {schema} {eid} has no name")
+                continue
+            topics = props.get("topics", [])
+            entries[eid] = ListEntry(
+                list_id=eid, schema=schema, names=names,
+                programs=[t for t in topics if t.startswith("sanction")],
+                countries=sorted({c.lower() for p in ("country", "jurisdiction", "nationality") for c in props.get(p, [])}),
+                identifiers={IDS[p]: v for p, v in props.items() if p in IDS},
+                remarks="; ".join(props.get("notes", [])))
+        elif schema == "Ownership":
+            for owner in props.get("owner", []):
+                for asset in props.get("asset", []):
+                    relations.append(Relation(eid, "ownership", owner, asset, _share(props.get("percentage", [])),
+                                              (props.get("startDate") or [None])[0], (props.get("endDate") or [None])[0]))
+        elif schema == "Sanction":
+            sanctions.append(props)
+    for props in sanctions:
+        for target in props.get("entity", []):
+            if target in entries:
+                programs = entries[target].programs
+                for p in props.get("program", []) or props.get("authority", []) or ["sanction"]:
+                    if p not in programs:
+                        programs.append(p)
+    return Parsed(list(entries.values()), relations, skipped)

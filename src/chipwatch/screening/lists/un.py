@@ -1,0 +1,63 @@
+"""UN Security Council consolidated list, official XML (parsed with defusedxml: entity
+expansion and external references are refused, so an XML bomb fails cleanly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as DET
+from defusedxml import DefusedXmlException
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.screening.lists.model import ListEntry, ListName, Parsed
+from chipwatch.screening.lists.text import MAX_BYTES, country_code
+
+QUALITY = {"good": "aka", "a.k.a.": "aka", "low": "weak", "f.k.a.": "fka", "": "aka"}
+
+
+def _text(el: Element | None) -> str:
+    return (el.text or "").strip() if el is not None else ""
+
+
+def _entry(el: Element, schema: str, prefix: str) -> ListEntry:
+    full = " ".join(t for t in (_text(el.find(f)) for f in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")) if t)
+    names = [ListName(full, "primary")] if full else []
+    if original := _text(el.find("NAME_ORIGINAL_SCRIPT")):
+        names.append(ListName(original, "aka"))
+    for alias in el.findall(f"{prefix}_ALIAS"):
+        name = _text(alias.find("ALIAS_NAME"))
+        if name and name not in {n.name for n in names}:
+            names.append(ListName(name, QUALITY.get(_text(alias.find("QUALITY")).lower(), "aka")))
+    countries = []
+    for path in ("NATIONALITY/VALUE", f"{prefix}_ADDRESS/COUNTRY"):
+        for c in el.findall(path):
+            if (code := country_code(_text(c))) and code not in countries:
+                countries.append(code)
+    addresses = [", ".join(t for t in (_text(a.find(f)) for f in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY")) if t)
+                 for a in el.findall(f"{prefix}_ADDRESS")]
+    return ListEntry(list_id=_text(el.find("REFERENCE_NUMBER")) or _text(el.find("DATAID")), schema=schema,
+                     names=names, programs=[p for p in [_text(el.find("UN_LIST_TYPE"))] if p], countries=countries,
+                     addresses=[a for a in addresses if a], remarks=_text(el.find("COMMENTS1")),
+                     listed_on=_text(el.find("LISTED_ON")) or None)
+
+
+def parse(path: Path) -> Parsed:
+    if not path.is_file():
+        raise ChipwatchError(f"{path}: file not found")
+    if path.stat().st_size > MAX_BYTES:
+        raise ChipwatchError(f"{path}: more than the 1 GiB a list may have")
+    try:
+        root = DET.parse(str(path), forbid_dtd=True).getroot()
+    except DefusedXmlException as exc:
+        raise ChipwatchError(f"{path}: refused: the XML declares entities or a DTD ({type(exc).__name__}); "
+                             "a sanctions list has none — is this an XML bomb?") from None
+    except ParseError as exc:
+        line, col = exc.position
+        raise ChipwatchError(f"{path}:{line}: malformed or truncated XML at column {col}: {str(exc).split(':')[0]}") from None
+    if root.tag != "CONSOLIDATED_LIST":
+        raise ChipwatchError(f"{path}:1: root element is <{root.tag}>, expected <CONSOLIDATED_LIST> (the UN list XML)")
+    entries = [_entry(el, "Person", "INDIVIDUAL") for el in root.iter("INDIVIDUAL")]
+    entries += [_entry(el, "Organization", "ENTITY") for el in root.iter("ENTITY")]
+    skipped = [f"{path}: entry {e.list_id} has no name" for e in entries if not e.names]
+    return Parsed([e for e in entries if e.names], skipped=skipped, date=root.get("dateGenerated", "")[:10] or None)
