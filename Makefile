@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scenarios.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

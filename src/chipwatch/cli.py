@@ -288,6 +288,59 @@ def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET
     out.print(f"imported {folder} into {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+scenario_app = typer.Typer(help="What-if scenarios: an LP over the supply network, with Monte Carlo.",
+                           no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+
+@scenario_app.command("list")
+def scenario_list(json_: AsJson = False) -> None:
+    """The bundled scenarios."""
+    from chipwatch.scenarios import list_scenarios
+
+    items = list_scenarios()
+    if json_:
+        _json(items)
+        return
+    t = Table("name", "as of", "title", "情境")
+    for s in items:
+        t.add_row(s["name"], s.get("as_of") or "", s["title"], s.get("title_zh-Hant") or "")
+    out.print(t)
+
+
+@scenario_app.command("show")
+def scenario_show(name: Annotated[str, typer.Argument(help="a bundled scenario or a YAML file")], json_: AsJson = False) -> None:
+    """A scenario's interventions and assumptions, as the file states them."""
+    from chipwatch.scenarios import load_scenario
+
+    data = load_scenario(name).to_dict()
+    if json_:
+        _json(data)
+        return
+    import yaml
+
+    out.print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), markup=False, highlight=False)
+
+
+@scenario_app.command("run")
+def scenario_run(name: Annotated[str, typer.Argument(help="a bundled scenario or a YAML file")],
+                 draws: Annotated[int, typer.Option(help="Monte Carlo draws (0: the point solution only)")] = 1000,
+                 seed: Annotated[int, typer.Option(help="random seed; the same seed gives the same result")] = 0,
+                 json_: AsJson = False) -> None:
+    """Solve the scenario: demand met per product and end use (P5/P50/P95) and what limits it."""
+    from chipwatch.scenarios import load_scenario, render_result, run_scenario
+
+    if draws < 0 or draws > 1_000_000:
+        raise ChipwatchError(f"--draws {draws}: give 0 to 1,000,000")
+    scenario = load_scenario(name)
+    with _open() as cw:
+        result = run_scenario(cw, scenario, draws=draws, seed=seed)
+    if json_:
+        _json(result)
+        return
+    out.print(render_result(result), markup=False, highlight=False)
+
+
 lists_app = typer.Typer(help="Sanctions lists: dated versions of OFAC, UN, BIS and FtM lists in the store.",
                         invoke_without_command=True)
 app.add_typer(lists_app, name="lists")
