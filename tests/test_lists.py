@@ -117,3 +117,22 @@ def test_a_file_over_the_size_limit_is_refused(db, tmp_path):
         fh.truncate(2 * 1024**3)  # sparse: 2 GB on paper, nothing on disk
     r = run_cli("lists", "import", "bis", str(big), "--date", "2023-01-01", db=db)
     assert_user_error(r, "more than the 1 GiB")
+
+
+def test_show_links_the_entity_to_its_list_entry(db):
+    need_shared("data", "ofac")
+    r = run_cli("lists", "import", "ofac", str(need_shared("data", "ofac", "sdn-2024-05-03.csv")), db=db)
+    assert r.code == 0, r
+    view = json.loads(run_cli("show", "貝加爾電子", "--json", db=db).out)
+    assert view["sanctions_status"] == "listed"
+    (link,) = view["lists"]
+    assert (link["list_id"], link["programs"]) == ("39178", ["RUSSIA-EO14024"])
+    assert {v["scheme"] for v in link["via"]} >= {"ofac_ent_num", "inn"}
+    r = run_cli("show", "貝加爾電子", db=db)
+    assert "39178" in r.out and "RUSSIA-EO14024" in r.out
+    assert json.loads(run_cli("show", "tsmc", "--json", db=db).out)["sanctions_status"] == "not listed"
+
+
+def test_show_without_lists_has_no_status(russia_db):
+    view = json.loads(run_cli("show", "mcst", "--json", db=russia_db).out)
+    assert view["sanctions_status"] is None and view["lists"] == []

@@ -111,8 +111,12 @@ class Chipwatch:
             c["subject_label"] = labels.get(c["subject"], c["subject"])
             c["object_label"] = labels.get(c["object"]) if c["object"] else None
             c["predicate_label"] = vocab.label("predicate", c["predicate"])
+        from chipwatch.screening.links import list_links, sanctions_status
+
+        links = list_links(self.store, eid)
         return {
             "id": eid, "type": ent["type"], "country": _none(ent["country"]),
+            "lists": links, "sanctions_status": sanctions_status(links) if self.store.list_versions() else None,
             "label_en": ent["label_en"], "label_zh": ent["label_zh"], "note": _none(ent["note"]),
             "names": ent["names"], "identifiers": ent["identifiers"],
             "as_of": str(period) if period else None, "claims": items,

@@ -61,6 +61,13 @@ def print_entity(console: Console, view: dict, lang: str = "en") -> None:
         for i in view["identifiers"]:
             ids.add_row(i["scheme"], i["value"], i["source"], i["locator"])
         console.print(ids)
+    if view.get("sanctions_status"):
+        lists = Table("list", "version", "list id", "listed as", "programs", "linked by",
+                      title=f"Sanctions lists: {view['sanctions_status']}", title_justify="left")
+        for link in view["lists"]:
+            lists.add_row(link["list"], link["version"], link["list_id"], link["caption"], ", ".join(link["programs"]),
+                          ", ".join(f"{v['scheme']} {v['value']}" for v in link["via"]))
+        console.print(lists)
     if view.get("note"):
         console.print(f"note: {view['note']}", markup=False)
     heading = "Claims" + (f" valid in {view['as_of']}" if view["as_of"] else "")

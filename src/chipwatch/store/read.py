@@ -198,6 +198,10 @@ class Store:
     def sources(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM sources ORDER BY id")
 
+    def list_versions(self) -> list[str]:
+        """Ids of the sanctions-list versions imported (`chipwatch lists import`)."""
+        return [r[0] for r in self.con.execute("SELECT id FROM list_versions ORDER BY id").fetchall()]
+
     def identifiers(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM identifiers ORDER BY entity_id, scheme")
 
