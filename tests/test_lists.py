@@ -136,3 +136,12 @@ def test_show_links_the_entity_to_its_list_entry(db):
 def test_show_without_lists_has_no_status(russia_db):
     view = json.loads(run_cli("show", "mcst", "--json", db=russia_db).out)
     assert view["sanctions_status"] is None and view["lists"] == []
+
+
+def test_cli_lists_owned(db):
+    r = run_cli("lists", "import", "ftm", str(need_shared("data", "opensanctions", "zala.ftm.json")), "--date", "2026-06-01", db=db)
+    assert r.code == 0, r
+    items = {i["caption"]: i for i in json.loads(run_cli("lists", "owned", "ftm-2026-06-01", "--json", db=db).out)}
+    assert items['ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "ЦСТ"']["reason"] == "owned"
+    assert items['ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "ИЖТЕЛЕКОМ"']["reason"] == "review"
+    assert_user_error(run_cli("lists", "owned", "ftm-2026-06-01", "--engine", "oracle", db=db), "unknown; use one of")

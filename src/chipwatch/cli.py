@@ -404,6 +404,32 @@ def lists_diff(old: str, new: str, json_: AsJson = False,
             out.print(t)
 
 
+def _pct(share: float | None) -> str:
+    return "?" if share is None else f"{share:g}%"
+
+
+@lists_app.command("owned")
+def lists_owned(version: Annotated[str, typer.Argument(help="a list version with ownership relations (FtM)")],
+                engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb", json_: AsJson = False) -> None:
+    """The 50 % rule: parties owned 50 % or more by listed ones (or to review), with the chains."""
+    from chipwatch.screening.ownership import owned_in_version
+    from chipwatch.store import Store
+
+    with Store(_db()) as store:
+        found = owned_in_version(store, version, engine)
+        captions = dict(store.con.execute("SELECT list_id, caption FROM list_entries WHERE version = ?", [version]).fetchall())
+    items = sorted(found.values(), key=lambda o: (o.reason, o.asset))
+    if json_:
+        _json([{**o.to_dict(), "caption": captions.get(o.asset)} for o in items])
+        return
+    t = Table("reason", "party", "known share", "unknown owners", "chain (listed party → … → party)")
+    for o in items:
+        chains = "; ".join(" → ".join(f"{captions.get(s['owner'], s['owner'])} ({_pct(s['share_pct'])})" for s in path)
+                           for path in o.chain)
+        t.add_row(o.reason, captions.get(o.asset, o.asset), f"{o.known_share:g}%", str(o.unknown_owners), chains)
+    out.print(t)
+
+
 @app.command()
 def summary(json_: AsJson = False) -> None:
     """Headline figures, the sanctions timeline and an example query."""

@@ -1,30 +1,35 @@
 """The 50 % rule: an entity owned 50 % or more, in aggregate, directly or indirectly, by
 listed parties is treated as listed. Propagated to a fixpoint over ownership relations.
 
-Each round is one SQL statement over two tables, `owners(owner, asset, share_pct)` and
-`blocked(id)`, so the same rounds run on any SQL engine. Shares of one owner in one asset
-given several times (sources, dates) count once, at the highest known value; a blocked
-owner's share counts in full (OFAC guidance: percentages are not multiplied along chains).
-An asset with a blocked owner of unknown share, short of 50 % on known shares, goes to review.
+Written once in plain SQL over two tables, `owners(owner, asset, share_pct)` and
+`blocked(id, round)`, so the same rounds run on DuckDB and on Spark (chipwatch.engines).
+Shares of one owner in one asset given several times (sources, dates) count once, at the
+highest known value; a blocked owner's share counts in full (OFAC guidance: percentages
+are not multiplied along chains). An asset with a blocked owner of unknown share, short of
+50 % on known shares, goes to review.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import duckdb
+from chipwatch.engines import Engine, open_engine
 
 THRESHOLD = 50.0
-
-ROUND = """
+HOLDINGS = "(SELECT owner, asset, MAX(share_pct) AS share_pct FROM owners GROUP BY owner, asset)"
+ROUND = f"""
 SELECT o.asset,
-       sum(o.share_pct) FILTER (WHERE o.share_pct IS NOT NULL) AS known_share,
-       count(*) FILTER (WHERE o.share_pct IS NULL) AS unknown_owners,
-       list({'owner': o.owner, 'share_pct': o.share_pct} ORDER BY o.owner) AS via
-FROM (SELECT owner, asset, max(share_pct) AS share_pct FROM owners GROUP BY owner, asset) o
+       SUM(CASE WHEN o.share_pct IS NULL THEN 0 ELSE o.share_pct END) AS known_share,
+       SUM(CASE WHEN o.share_pct IS NULL THEN 1 ELSE 0 END) AS unknown_owners
+FROM {HOLDINGS} o
 JOIN blocked b ON b.id = o.owner
-WHERE o.asset NOT IN (SELECT id FROM blocked)
+LEFT JOIN blocked x ON x.id = o.asset
+WHERE x.id IS NULL
 GROUP BY o.asset
+"""
+VIA = f"""
+SELECT o.asset, o.owner, o.share_pct FROM {HOLDINGS} o JOIN blocked b ON b.id = o.owner
+ORDER BY o.asset, o.owner
 """
 
 
@@ -36,39 +41,40 @@ class Ownership:
     reason: str  # owned | review
     known_share: float
     unknown_owners: int
-    via: list[dict]  # blocked owners: {owner, share_pct}
     round: int
-    chain: list[list[dict]] = field(default_factory=list)
+    via: list[dict] = field(default_factory=list)  # blocked owners: {owner, share_pct}
+    chain: list[list[dict]] = field(default_factory=list)  # listed party -> … -> asset
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def propagate(con: duckdb.DuckDBPyConnection, listed: list[str], edges: list[tuple[str, str, float | None]],
+def propagate(listed: list[str], edges: list[tuple[str, str, float | None]], engine: Engine | str = "duckdb",
               threshold: float = THRESHOLD, max_rounds: int = 100) -> dict[str, Ownership]:
     """Assets owned (>= threshold in aggregate) by listed parties or by assets already owned,
     to a fixpoint; plus those to review. `edges` are (owner, asset, share in % or None)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE owners (owner VARCHAR, asset VARCHAR, share_pct DOUBLE)")
-    if edges:
-        con.executemany("INSERT INTO owners VALUES (?, ?, ?)", edges)
-    con.execute("CREATE OR REPLACE TEMP TABLE blocked (id VARCHAR)")
-    if listed:
-        con.executemany("INSERT INTO blocked VALUES (?)", [[i] for i in dict.fromkeys(listed)])
-    return _fixpoint(con, threshold, max_rounds)
-
-
-def _fixpoint(con: duckdb.DuckDBPyConnection, threshold: float, max_rounds: int) -> dict[str, Ownership]:
-    found: dict[str, Ownership] = {}
-    for n in range(1, max_rounds + 1):
-        rows = con.execute(ROUND).fetchall()
-        new = [r for r in rows if (r[1] or 0) >= threshold]
-        for asset, known, unknown, via in rows:
-            reason = "owned" if (known or 0) >= threshold else "review" if unknown else None
-            if reason and (asset not in found or found[asset].reason == "review"):
-                found[asset] = Ownership(asset, reason, float(known or 0), int(unknown), list(via), n)
-        if not new:
-            break
-        con.executemany("INSERT INTO blocked VALUES (?)", [[r[0]] for r in new])
+    eng = open_engine(engine) if isinstance(engine, str) else engine
+    try:
+        eng.table("owners", "owner VARCHAR, asset VARCHAR, share_pct DOUBLE", list(edges))
+        eng.table("blocked", "id VARCHAR, round INTEGER", [(i, 0) for i in dict.fromkeys(listed)])
+        found: dict[str, Ownership] = {}
+        for n in range(1, max_rounds + 1):
+            rows = eng.query(ROUND)
+            new = [r for r in rows if (r[1] or 0) >= threshold]
+            for asset, known, unknown in new:
+                found[asset] = Ownership(asset, "owned", float(known or 0), int(unknown), n)
+            if not new:  # fixpoint: what is left with unknown shares goes to review
+                for asset, known, unknown in rows:
+                    if unknown:
+                        found[asset] = Ownership(asset, "review", float(known or 0), int(unknown), n)
+                break
+            eng.append("blocked", [(r[0], n) for r in new])
+        for asset, owner, share in eng.query(VIA):
+            if asset in found:
+                found[asset].via.append({"owner": owner, "share_pct": share})
+    finally:
+        if isinstance(engine, str):
+            eng.close()
     for item in found.values():
         item.chain = _chain(item, found)
     return found
@@ -80,8 +86,22 @@ def _chain(item: Ownership, found: dict[str, Ownership], depth: int = 0) -> list
     for v in item.via:
         step = {"owner": v["owner"], "asset": item.asset, "share_pct": v["share_pct"]}
         upstream = found.get(v["owner"])
-        if upstream and upstream.reason == "owned" and depth < 20:
+        if upstream and upstream.reason == "owned" and upstream.round < item.round and depth < 20:
             paths += [p + [step] for p in _chain(upstream, found, depth + 1)]
         else:
             paths.append([step])
     return paths
+
+
+def owned_in_version(store, version: str, engine: str = "duckdb") -> dict[str, Ownership]:
+    """The 50 % rule over one list version's relations (FtM Ownership entities): the
+    entries with a program are the listed parties."""
+    from chipwatch.errors import ChipwatchError
+
+    if version not in store.list_versions():
+        raise ChipwatchError(f"no list version '{version}'; `chipwatch lists` shows them")
+    listed = [r[0] for r in store.con.execute(
+        "SELECT list_id FROM list_entries WHERE version = ? AND len(programs) > 0", [version]).fetchall()]
+    edges = store.con.execute("SELECT owner, asset, share_pct FROM list_relations WHERE version = ? AND kind = 'ownership'",
+                              [version]).fetchall()
+    return propagate(listed, edges, engine)

@@ -1,0 +1,90 @@
+"""SQL engines for the table-shaped work (ownership propagation, later batch screening and
+trade aggregation): the same SQL runs on embedded DuckDB (default) or on Apache Spark
+(`--engine spark`, local mode here, a cluster elsewhere). An engine holds named tables,
+can append to them, and answers queries as lists of tuples."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import duckdb
+
+from chipwatch.errors import ChipwatchError
+
+ENGINES = ("duckdb", "spark")
+
+
+class Engine(Protocol):
+    name: str
+
+    def table(self, name: str, schema: str, rows: list[tuple]) -> None: ...
+    def append(self, name: str, rows: list[tuple]) -> None: ...
+    def query(self, sql: str) -> list[tuple]: ...
+    def close(self) -> None: ...
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self):
+        self.con = duckdb.connect()
+
+    def table(self, name: str, schema: str, rows: list[tuple]) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} ({schema})")
+        self.append(name, rows)
+
+    def append(self, name: str, rows: list[tuple]) -> None:
+        if rows:
+            width = len(rows[0])
+            self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * width)})", [list(r) for r in rows])
+
+    def query(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class SparkEngine:
+    """Spark SQL in local mode (`local[2]`): tables are cached temp views."""
+
+    name = "spark"
+
+    def __init__(self, master: str = "local[2]"):
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise ChipwatchError("--engine spark needs pyspark: pip install 'chipwatch[spark]'") from None
+        self.spark = (SparkSession.builder.master(master).appName("chipwatch")
+                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                      .config("spark.driver.memory", "2g").getOrCreate())
+        self.spark.sparkContext.setLogLevel("ERROR")
+        self.frames: dict = {}
+        self.schemas: dict[str, str] = {}
+
+    def table(self, name: str, schema: str, rows: list[tuple]) -> None:
+        self.schemas[name] = schema.replace("VARCHAR", "STRING")
+        self._set(name, self.spark.createDataFrame(rows, self.schemas[name]))
+
+    def append(self, name: str, rows: list[tuple]) -> None:
+        if rows:
+            self._set(name, self.frames[name].unionByName(self.spark.createDataFrame(rows, self.schemas[name])))
+
+    def _set(self, name: str, frame) -> None:
+        frame = frame.localCheckpoint()  # cut the lineage: appended rounds stay cheap
+        self.frames[name] = frame
+        frame.createOrReplaceTempView(name)
+
+    def query(self, sql: str) -> list[tuple]:
+        return [tuple(r) for r in self.spark.sql(sql).collect()]
+
+    def close(self) -> None:
+        self.spark.stop()
+
+
+def open_engine(name: str = "duckdb") -> Engine:
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine()
+    raise ChipwatchError(f"--engine {name}: unknown; use one of {', '.join(ENGINES)}")
