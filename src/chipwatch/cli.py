@@ -288,6 +288,56 @@ def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET
     out.print(f"imported {folder} into {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
+@app.command()
+def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column of names (any script)")] = None,
+           name: Annotated[list[str] | None, typer.Option("--name", help="screen this name (repeatable) instead of a file")] = None,
+           column: Annotated[str, typer.Option(help="the CSV column holding the names")] = "name",
+           threshold: Annotated[float, typer.Option(help="lowest score (0-1) to report")] = 0.7,
+           limit: Annotated[int, typer.Option(help="hits per query")] = 5,
+           lists: Annotated[str | None, typer.Option(help="comma-separated list kinds (default: all imported)")] = None,
+           engine: Annotated[str, typer.Option(help="duckdb or spark (ownership rule)")] = "duckdb",
+           output: Annotated[Path | None, typer.Option("--out", help="write results to FILE (.csv or .json)")] = None,
+           json_: AsJson = False) -> None:
+    """Screen names against the imported sanctions lists: listed, owned (50 % rule) or review, with reasons."""
+    from rich.progress import Progress
+
+    from chipwatch.screening.batch import hit_rows, read_queries, write_rows
+    from chipwatch.screening.matcher import Query
+    from chipwatch.screening.screen import list_indexes
+    from chipwatch.screening.screen import screen as run
+    from chipwatch.store import Store
+
+    if not 0 <= threshold <= 1:
+        raise ChipwatchError(f"--threshold {threshold}: give a score between 0 and 1")
+    if (file is None) == (not name):
+        raise ChipwatchError("give a CSV file or --name NAME (not both)")
+    queries = read_queries(file, column) if file else {str(i): Query([n]) for i, n in enumerate(name, 1)}
+    with Store(_db()) as store:
+        if not store.list_versions():
+            raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
+        kinds = [k.strip() for k in lists.split(",")] if lists else None
+        with Progress(console=err, transient=True) as progress:
+            progress.add_task("indexing lists", total=None)
+            indexes = list_indexes(store, kinds, engine)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("screening", total=len(queries))
+            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes,
+                          progress=lambda: progress.advance(task))
+    rows = hit_rows(queries, results)
+    if output:
+        write_rows(rows, output)
+        out.print(f"wrote {output}: {len(queries)} queries, {sum(1 for r in rows if r['list'])} hits")
+        return
+    if json_:
+        _json({qid: [h.to_dict() for h in hits] for qid, hits in results.items()})
+        return
+    t = Table("query", "list", "list id", "listed as", "score", "reason", "KB entity", "why")
+    for r in rows:
+        t.add_row(r["query"], r["list"] or "—", r["list_id"] or "", r["name"] or "no hit", f"{r['score']:.2f}",
+                  r["reason"] or "", r["entity"] or "", r["explanation"][:160])
+    out.print(t)
+
+
 scenario_app = typer.Typer(help="What-if scenarios: an LP over the supply network, with Monte Carlo.",
                            no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")

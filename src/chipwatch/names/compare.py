@@ -1,0 +1,307 @@
+"""Comparing two name forms token by token, with the reasons for the score.
+
+Tokens are paired greedily, best pair first: equal tokens score 1, an initial matches a
+word it begins (`N.` ~ `Nursultan`), and two words within a few edits score by their
+edit distance (optimal string alignment: a swap of neighbours is one edit); words too far
+apart do not pair at all (Ortiz is not Ortega). Runs of words left over on one side may
+pair with a word on the other written as one (`Plat Ono Vich` ~ `Platonovich`).
+
+The score is the weighted share of the words that paired, both sides counted. Words left
+over only on one side (a dropped middle name, a qualifier) weigh little; words left over on
+both sides are a conflict (Anders vs Ulf Kristersson) and weigh in full, and a conflict
+costs a further factor. Longer words weigh more; particles (al, bin, de) and initials little;
+a character of Han, kana or Hangul weighs like a syllable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from rapidfuzz.distance import OSA
+
+from chipwatch.names.forms import NameForm, name_forms, reduced
+from chipwatch.names.normalize import is_dense
+from chipwatch.names.parts import is_particle
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The knobs of the comparison (defaults chosen on half of name_bench, see bench/names.py)."""
+
+    extra_query: float = 0.5  # a word only the query has, when the other side has no word left over
+    extra_other: float = 0.3  # a word only the listed name has, likewise
+    org_extra_query: float = 0.8  # the same for organisations, whose extra words (a country,
+    org_extra_other: float = 0.7  # a line of business) more often name another body
+    fuzzy_power: float = 1.0  # a fuzzy pair scores similarity ** fuzzy_power
+    short_edit: bool = True  # allow one edit between words of three letters
+    short_penalty: float = 1.5  # an edit in a word of four letters or fewer counts this many times
+    equivalent: float = 0.9  # score of two given names rigour knows as one (Ted ~ Theodore, Sergej ~ Сергей)
+    conflict: float = 0.75  # factor when both sides keep words that paired with nothing
+    initial: float = 0.9  # score of an initial against the word it begins
+    particle: float = 0.3  # weight factor of particles
+
+
+DEFAULT = Weights()
+
+
+class Comparison:
+    """The outcome of compare_tokens: the score and, computed when asked, which words paired."""
+
+    __slots__ = ("_pairs", "_q_left", "_o_left", "conflict", "how", "o", "q", "score")
+
+    def __init__(self, score: float, q: tuple[str, ...], o: tuple[str, ...],
+                 pairs: list[tuple[list[int], list[int], float]] | None = None,
+                 q_left: list[int] | None = None, o_left: list[int] | None = None,
+                 conflict: bool = False, how: str = "tokens"):
+        self.score, self.q, self.o, self.conflict, self.how = score, q, o, conflict, how
+        self._pairs = pairs if pairs is not None else [(list(range(len(q))), list(range(len(o))), 1.0)]
+        self._q_left, self._o_left = q_left or [], o_left or []
+
+    @property
+    def pairs(self) -> list[tuple[str, str, float]]:
+        """(query words, other words, score), in the query's order."""
+        return [(" ".join(self.q[i] for i in qi), " ".join(self.o[j] for j in oj), s)
+                for qi, oj, s in sorted(self._pairs, key=lambda p: p[0][0] if p[0] else 0)]
+
+    @property
+    def query_only(self) -> list[str]:
+        return [self.q[i] for i in self._q_left]
+
+    @property
+    def other_only(self) -> list[str]:
+        return [self.o[j] for j in self._o_left]
+
+    def to_dict(self) -> dict:
+        return {"score": round(self.score, 4), "how": self.how,
+                "paired": [{"query": q, "listed": o, "score": round(s, 3)} for q, o, s in self.pairs],
+                "query_only": self.query_only, "listed_only": self.other_only, "conflict": self.conflict}
+
+
+def _budget(n: int, dense: bool, short_edit: bool = False) -> int:
+    """Edits allowed between two words whose longer one has n characters."""
+    if dense:
+        return 0 if n <= 4 else n // 5
+    if n <= 3:
+        return 1 if short_edit and n == 3 else 0
+    if n <= 5:
+        return 1
+    if n <= 8:
+        return 2
+    if n <= 11:
+        return 3
+    return n // 4
+
+
+@lru_cache(maxsize=262_144)
+def _info(t: str) -> tuple[float, bool, bool]:
+    """(weight before the particle factor, dense script, particle) of a word."""
+    dense = is_dense(t)
+    if len(t) == 1:
+        return (3.0 if dense else 1.0), dense, False
+    if dense:
+        return min(3.0 * len(t), 12.0), True, False
+    return float(min(max(len(t), 2), 10)), False, is_particle(t)
+
+
+def token_similarity(a: str, b: str, w: Weights = DEFAULT) -> float:
+    if a == b:
+        return 1.0
+    la, lb = len(a), len(b)
+    if la == 1 or lb == 1:
+        if la != lb and a[0] == b[0] and not _info(a)[1] and not _info(b)[1]:
+            return w.initial
+        return 0.0
+    n = la if la > lb else lb
+    budget = _budget(n, _info(a)[1] or _info(b)[1], w.short_edit)
+    if budget == 0 or abs(la - lb) > budget:
+        return 0.0
+    d = OSA.distance(a, b, score_cutoff=budget)
+    if d > budget:
+        return 0.0
+    if n <= 4:
+        return max(0.0, 1.0 - w.short_penalty * d / n)
+    return 1.0 - d / n
+
+
+def token_weight(t: str, w: Weights = DEFAULT) -> float:
+    base, _, particle = _info(t)
+    return base * w.particle if particle else base
+
+
+def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT, kind: str | None = None) -> Comparison:
+    """Compare the tokens of two forms (query first); kind is 'person', 'org' or None."""
+    if q == o:
+        return Comparison(1.0, q, o, how="identical")
+    if "".join(q) == "".join(o):
+        return Comparison(1.0, q, o, how="joined")
+    nq, no = len(q), len(o)
+    pairs: list[tuple[list[int], list[int], float]] = []
+    # equal words first, each with the nearest equal word on the other side
+    where: dict[str, list[int]] = {}
+    for j, b in enumerate(o):
+        where.setdefault(b, []).append(j)
+    oa: set[int] = set()
+    q_left = []
+    for i, a in enumerate(q):
+        js = where.get(a)
+        if js:
+            j = min(js, key=lambda x: abs(x - i))
+            js.remove(j)
+            oa.add(j)
+            pairs.append(([i], [j], 1.0))
+        else:
+            q_left.append(i)
+    o_left = [j for j in range(no) if j not in oa]
+    # then near words, best pair first
+    if q_left and o_left:
+        cands = []
+        for i in q_left:
+            a = q[i]
+            la = len(a)
+            for j in o_left:
+                b = o[j]
+                if abs(la - len(b)) > 3 and la > 1 and len(b) > 1:
+                    continue
+                s = token_similarity(a, b, w)
+                if s > 0:
+                    if w.fuzzy_power != 1.0:
+                        s = s ** w.fuzzy_power
+                    cands.append((s, -abs(i - j), i, j))
+        if cands:
+            cands.sort(reverse=True)
+            qa: set[int] = set()
+            for s, _, i, j in cands:
+                if i not in qa and j not in oa:
+                    qa.add(i)
+                    oa.add(j)
+                    pairs.append(([i], [j], s))
+            q_left = [i for i in q_left if i not in qa]
+            o_left = [j for j in o_left if j not in oa]
+    if q_left and o_left and kind != "org" and w.equivalent > 0:
+        for i in list(q_left):
+            for j in o_left:
+                if name_symbols(q[i]) & name_symbols(o[j]):
+                    pairs.append(([i], [j], w.equivalent))
+                    q_left.remove(i)
+                    o_left.remove(j)
+                    break
+    if q_left and o_left:
+        pairs += _join_runs(q, o, q_left, o_left, w)
+        pairs += [(qi, oj, s) for oj, qi, s in _join_runs(o, q, o_left, q_left, w)]
+    qw = [token_weight(t, w) for t in q]
+    ow = [token_weight(t, w) for t in o]
+    matched = total = 0.0
+    for qi, oj, s in pairs:
+        pw = sum(qw[i] for i in qi) + sum(ow[j] for j in oj)
+        matched += pw * s
+        total += pw
+    conflict = bool(q_left) and bool(o_left) and any(not _info(q[i])[2] for i in q_left) \
+        and any(not _info(o[j])[2] for j in o_left)
+    if conflict:
+        total += sum(qw[i] for i in q_left) + sum(ow[j] for j in o_left)
+    else:
+        xq, xo = (w.org_extra_query, w.org_extra_other) if kind == "org" else (w.extra_query, w.extra_other)
+        total += xq * sum(qw[i] for i in q_left) + xo * sum(ow[j] for j in o_left)
+    score = matched / total if total else 0.0
+    if conflict:
+        score *= w.conflict
+    return Comparison(score, q, o, pairs, q_left, o_left, conflict)
+
+
+@cache
+def _rigour_analyze():
+    try:
+        from rigour.names import NameTypeTag, analyze_names
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return lambda token: analyze_names(NameTypeTag.PER, [token], rewrite=False)
+
+
+@lru_cache(maxsize=100_000)
+def name_symbols(token: str) -> frozenset[str]:
+    """The given names (Wikidata ids) and nicknames rigour's name tagger sees in one word:
+    `ted` and `theodore` share NICK:TED2; empty when rigour is absent."""
+    analyze = _rigour_analyze()
+    if analyze is None or len(token) < 2 or token.isdigit():
+        return frozenset()
+    out = set()
+    for name in analyze(token):
+        for span in name.spans:
+            if len(span.parts) == 1 and span.symbol.category.value in ("NAME", "NICK"):
+                out.add(f"{span.symbol.category.value}:{span.symbol.id}")
+    return frozenset(out)
+
+
+def _join_runs(a: tuple[str, ...], b: tuple[str, ...], a_left: list[int], b_left: list[int],
+               w: Weights) -> list[tuple[list[int], list[int], float]]:
+    """Runs of 2-4 neighbouring left-over words of a written as one left-over word of b.
+    Removes what pairs from a_left and b_left."""
+    out = []
+    for j in list(b_left):
+        best = None
+        target = len(b[j])
+        first = b[j][0]
+        for start in a_left:
+            if a[start][0] != first:  # a word split in two keeps its first letter
+                continue
+            run = [start]
+            length = len(a[start])
+            for k in range(start + 1, min(start + 4, len(a))):
+                if k not in a_left:
+                    break
+                run.append(k)
+                length += len(a[k])
+                if length > target + 3:
+                    break
+                if length < target - 3:
+                    continue
+                s = token_similarity("".join(a[x] for x in run), b[j], w)
+                if s > 0 and (best is None or s > best[1]):
+                    best = (list(run), s)
+        if best:
+            run, s = best
+            out.append((run, [j], s))
+            for x in run:
+                a_left.remove(x)
+            b_left.remove(j)
+    return out
+
+
+@dataclass
+class NameComparison:
+    """The best comparison between the forms of two names."""
+
+    score: float
+    query_form: NameForm
+    other_form: NameForm
+    detail: Comparison
+
+
+def comparable(qf: NameForm, of: NameForm) -> bool:
+    """Forms worth comparing. Romanised forms are for crossing scripts and meet Latin forms
+    only, so two names in one script other than Latin compare as written (习近朋 is not
+    习近平, however alike the pinyin reads). A name as written meets any name as written:
+    words apart in spelling can still be one given name to rigour (ប៉ុល ~ Pol)."""
+    if qf.script == "romanised":
+        return of.script == "latin"
+    return of.script != "romanised" or qf.script == "latin"
+
+
+def compare_forms(qforms: tuple[NameForm, ...], oforms: tuple[NameForm, ...],
+                  w: Weights = DEFAULT, kind: str | None = None) -> NameComparison | None:
+    best: NameComparison | None = None
+    for qf in qforms:
+        for of in oforms:
+            if not comparable(qf, of):
+                continue
+            c = compare_tokens(qf.tokens, of.tokens, w, kind)
+            if best is None or c.score > best.score or (
+                    c.score == best.score and len(qf.steps) + len(of.steps) < len(best.query_form.steps) + len(best.other_form.steps)):
+                best = NameComparison(c.score, qf, of, c)
+    return best
+
+
+def compare_names(query: str, other: str, kind: str | None = None, w: Weights = DEFAULT) -> NameComparison | None:
+    """Compare two names in any script; kind is 'person', 'org' or None (see forms.kind_of)."""
+    return compare_forms(reduced(name_forms(query, kind)), reduced(name_forms(other, kind)), w, kind)

@@ -1,0 +1,84 @@
+"""Batch screening: names in any script against imported lists, with listed/owned/review reasons."""
+
+import json
+import shutil
+
+import pytest
+from conftest import assert_user_error, need_shared, run_cli
+
+from chipwatch.screening.matcher import Query
+from chipwatch.screening.screen import list_indexes, screen
+from chipwatch.store import Store
+
+
+@pytest.fixture(scope="module")
+def lists_db(russia_db, tmp_path_factory):
+    db = tmp_path_factory.mktemp("screen") / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    assert run_cli("lists", "import", "ofac", str(need_shared("data", "ofac", "sdn-2024-05-03.csv")), db=db).code == 0
+    r = run_cli("lists", "import", "ftm", str(need_shared("data", "opensanctions", "zala.ftm.json")), "--date", "2026-06-01", db=db)
+    assert r.code == 0, r
+    return db
+
+
+@pytest.fixture(scope="module")
+def results(lists_db):
+    queries = {"zh-hant": Query(["貝加爾電子"]), "zh-hans": Query(["贝加尔电子"]), "ru": Query(["АО «Байкал Электроникс»"]),
+               "en": Query(["Baikal Electronics"]), "mcst": Query(["АО «МЦСТ»"]), "cst": Query(["ООО «ЦСТ»"]),
+               "sps": Query(["ООО «СПС»"]), "izh": Query(["ИЖТЕЛЕКОМ"]), "none": Query(["Bakery Sunshine Ltd"])}
+    with Store(lists_db) as s:
+        return screen(s, queries, indexes=list_indexes(s))
+
+
+@pytest.mark.parametrize("qid", ["zh-hant", "zh-hans", "ru", "en"])
+def test_any_script_reaches_the_ofac_entry(results, qid):
+    top = results[qid][0]
+    assert (top.list, top.list_id, top.reason) == ("ofac", "39178", "listed")
+    assert top.score >= 0.9 and top.entity == "baikal-electronics" and top.programs == ["RUSSIA-EO14024"]
+    assert top.explanation
+
+
+def test_chinese_query_goes_through_the_knowledge_graph(results):
+    via = results["zh-hant"][0].explanation["via"]
+    assert via["kb_entity"] == "baikal-electronics" and "BAIKAL ELECTRONICS JSC" in via["kb_names_added"]
+
+
+def test_ownership_reasons(results):
+    by = {qid: {(h.list, h.reason) for h in hits} for qid, hits in results.items()}
+    assert ("ftm", "owned") in by["cst"] and ("ftm", "owned") in by["sps"]
+    assert ("ftm", "review") in by["izh"]
+    sps = next(h for h in results["sps"] if h.reason == "owned")
+    assert sps.chain and sps.chain[0][-1]["share_pct"] == 75.0
+
+
+def test_non_members_do_not_hit(results):
+    assert results["none"] == []
+
+
+def test_cli_screen_csv_any_encoding(lists_db, tmp_path):
+    for enc in ("utf-8-sig", "gbk"):
+        path = tmp_path / f"q-{enc}.csv"
+        path.write_bytes("company,country\n貝加爾電子,\nPizza Hut,US\n".encode(enc))
+        out = tmp_path / f"out-{enc}.json"
+        r = run_cli("screen", str(path), "--column", "company", "--out", str(out), db=lists_db)
+        assert r.code == 0, r
+        rows = json.loads(out.read_text(encoding="utf-8"))
+        assert rows[0]["list_id"] == "39178" and rows[0]["reason"] == "listed" and rows[-1]["list"] is None
+    r = run_cli("screen", "--name", "АО «МЦСТ»", "--json", db=lists_db)
+    assert json.loads(r.out)["1"][0]["list_id"] == "39180"
+
+
+@pytest.mark.parametrize("content,args,expect", [
+    (b"who\nX\n", [], "no column 'name'"),
+    (b"", [], "the file is empty"),
+    (b"name\n\n", [], "no names in column"),
+    (b"name\nX\n", ["--threshold", "1.5"], "between 0 and 1"),
+])
+def test_cli_screen_bad_input(lists_db, tmp_path, content, args, expect):
+    path = tmp_path / "q.csv"
+    path.write_bytes(content)
+    assert_user_error(run_cli("screen", str(path), *args, db=lists_db), expect)
+
+
+def test_screen_needs_lists(russia_db):
+    assert_user_error(run_cli("screen", "--name", "X", db=russia_db), "no sanctions list")
