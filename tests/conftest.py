@@ -82,3 +82,14 @@ def mini(tmp_path) -> Path:
 def mini_env(monkeypatch) -> dict:
     monkeypatch.setenv("CHIPWATCH_SHARED", str(MINI_SHARED))
     return {"CHIPWATCH_SHARED": str(MINI_SHARED)}
+
+
+@pytest.fixture(scope="session")
+def lists_db(russia_db, tmp_path_factory) -> Path:
+    """The bundled store with the OFAC 2024-05-03 list and the OpenSanctions ZALA cluster imported."""
+    db = tmp_path_factory.mktemp("screen") / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    assert run_cli("lists", "import", "ofac", str(need_shared("data", "ofac", "sdn-2024-05-03.csv")), db=db).code == 0
+    r = run_cli("lists", "import", "ftm", str(need_shared("data", "opensanctions", "zala.ftm.json")), "--date", "2026-06-01", db=db)
+    assert r.code == 0, r
+    return db

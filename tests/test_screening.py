@@ -1,24 +1,13 @@
 """Batch screening: names in any script against imported lists, with listed/owned/review reasons."""
 
 import json
-import shutil
 
 import pytest
-from conftest import assert_user_error, need_shared, run_cli
+from conftest import assert_user_error, run_cli
 
 from chipwatch.screening.matcher import Query
 from chipwatch.screening.screen import list_indexes, screen
 from chipwatch.store import Store
-
-
-@pytest.fixture(scope="module")
-def lists_db(russia_db, tmp_path_factory):
-    db = tmp_path_factory.mktemp("screen") / "store.duckdb"
-    shutil.copyfile(russia_db, db)
-    assert run_cli("lists", "import", "ofac", str(need_shared("data", "ofac", "sdn-2024-05-03.csv")), db=db).code == 0
-    r = run_cli("lists", "import", "ftm", str(need_shared("data", "opensanctions", "zala.ftm.json")), "--date", "2026-06-01", db=db)
-    assert r.code == 0, r
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -338,6 +338,21 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
     out.print(t)
 
 
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port")] = 8000) -> None:
+    """Serve the REST API (read-only); OpenAPI docs at /docs."""
+    import uvicorn
+
+    from chipwatch.server import create_app
+    from chipwatch.store import Store, default_db_path
+
+    db = default_db_path(_db())
+    Store(db).close()  # a clear error now rather than at the first request
+    out.print(f"chipwatch serving {db} at http://{host}:{port}/docs", markup=False)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
 scenario_app = typer.Typer(help="What-if scenarios: an LP over the supply network, with Monte Carlo.",
                            no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
