@@ -19,6 +19,9 @@ class Engine(Protocol):
 
     def table(self, name: str, schema: str, rows: list[tuple]) -> None: ...
     def append(self, name: str, rows: list[tuple]) -> None: ...
+    def create_as(self, name: str, sql: str) -> None: ...
+    def append_query(self, name: str, sql: str) -> None: ...
+    def load_parquet(self, name: str, path: str) -> None: ...
     def query(self, sql: str) -> list[tuple]: ...
     def close(self) -> None: ...
 
@@ -38,6 +41,15 @@ class DuckDBEngine:
             width = len(rows[0])
             self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * width)})", [list(r) for r in rows])
 
+    def create_as(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def append_query(self, name: str, sql: str) -> None:
+        self.con.execute(f"INSERT INTO {name} {sql}")
+
+    def load_parquet(self, name: str, path: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet(?)", [path])
+
     def query(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
 
@@ -56,7 +68,8 @@ class SparkEngine:
         except ImportError:
             raise ChipwatchError("--engine spark needs pyspark: pip install 'chipwatch[spark]'") from None
         self.spark = (SparkSession.builder.master(master).appName("chipwatch")
-                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                      .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                      .config("spark.sql.shuffle.partitions", "4")
                       .config("spark.driver.memory", "2g").getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
         self.frames: dict = {}
@@ -69,6 +82,15 @@ class SparkEngine:
     def append(self, name: str, rows: list[tuple]) -> None:
         if rows:
             self._set(name, self.frames[name].unionByName(self.spark.createDataFrame(rows, self.schemas[name])))
+
+    def create_as(self, name: str, sql: str) -> None:
+        self._set(name, self.spark.sql(sql))
+
+    def append_query(self, name: str, sql: str) -> None:
+        self._set(name, self.frames[name].unionByName(self.spark.sql(sql)))
+
+    def load_parquet(self, name: str, path: str) -> None:
+        self._set(name, self.spark.read.parquet(path))
 
     def _set(self, name: str, frame) -> None:
         frame = frame.localCheckpoint()  # cut the lineage: appended rounds stay cheap

@@ -57,26 +57,35 @@ def propagate(listed: list[str], edges: list[tuple[str, str, float | None]], eng
     try:
         eng.table("owners", "owner VARCHAR, asset VARCHAR, share_pct DOUBLE", list(edges))
         eng.table("blocked", "id VARCHAR, round INTEGER", [(i, 0) for i in dict.fromkeys(listed)])
-        found: dict[str, Ownership] = {}
-        for n in range(1, max_rounds + 1):
-            rows = eng.query(ROUND)
-            new = [r for r in rows if (r[1] or 0) >= threshold]
-            for asset, known, unknown in new:
-                found[asset] = Ownership(asset, "owned", float(known or 0), int(unknown), n)
-            if not new:  # fixpoint: what is left with unknown shares goes to review
-                for asset, known, unknown in rows:
-                    if unknown:
-                        found[asset] = Ownership(asset, "review", float(known or 0), int(unknown), n)
-                break
-            eng.append("blocked", [(r[0], n) for r in new])
-        for asset, owner, share in eng.query(VIA):
-            if asset in found:
-                found[asset].via.append({"owner": owner, "share_pct": share})
+        found = rounds(eng, threshold, max_rounds)
     finally:
         if isinstance(engine, str):
             eng.close()
     for item in found.values():
         item.chain = _chain(item, found)
+    return found
+
+
+def rounds(eng: Engine, threshold: float = THRESHOLD, max_rounds: int = 100, details: bool = True) -> dict[str, Ownership]:
+    """Run the rounds on tables `owners` and `blocked` already in the engine. Each round's
+    new owned assets are appended to `blocked` inside the engine; with `details`, every
+    owned or review asset comes back with the blocked owners it has (for chains)."""
+    found: dict[str, Ownership] = {}
+    owned = f"SELECT asset AS id, {{n}} AS round FROM round_result WHERE known_share >= {float(threshold)}"
+    for n in range(1, max_rounds + 1):
+        eng.create_as("round_result", ROUND)
+        new = eng.query(f"SELECT count(*) FROM round_result WHERE known_share >= {float(threshold)}")[0][0]
+        if details or not new:
+            for asset, known, unknown in eng.query(f"SELECT * FROM round_result WHERE known_share >= {float(threshold)}"
+                                                   + ("" if new else " OR unknown_owners > 0")):
+                found[asset] = Ownership(asset, "owned" if new else "review", float(known or 0), int(unknown), n)
+        if not new:
+            break
+        eng.append_query("blocked", owned.format(n=n))
+    if details:
+        for asset, owner, share in eng.query(VIA):
+            if asset in found:
+                found[asset].via.append({"owner": owner, "share_pct": share})
     return found
 
 
