@@ -25,6 +25,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scenarios.py
+	$(BIN)/python bench/names.py
+	$(BIN)/python bench/ownership.py --spark-edges 1000000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
