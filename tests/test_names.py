@@ -52,3 +52,104 @@ def test_cli_show_and_search_in_any_script(russia_db):
     r = run_cli("search", "贝加尔", db=russia_db)
     assert r.code == 0 and "baikal-electronics" in r.out
     assert_user_error(run_cli("show", "Baikal", db=russia_db), "ambiguous", "baikal-electronics", "baikal-m")
+
+
+# --- forms, legal forms, romanisation, comparison (names/ for screening) ------------------
+
+from chipwatch.names.compare import compare_names, token_similarity  # noqa: E402
+from chipwatch.names.forms import name_forms, reduced  # noqa: E402
+from chipwatch.names.normalize import clean_tokens  # noqa: E402
+from chipwatch.names.parts import strip_legal_forms, tables  # noqa: E402
+from chipwatch.names.romanise import romanisations  # noqa: E402
+
+
+def texts(name: str, kind: str | None = None) -> set[str]:
+    return {f.text for f in name_forms(name, kind)}
+
+
+def test_mcst_reaches_both_romanisations():
+    assert {"mcst", "mtsst"} <= texts("МЦСТ")
+    schemes = dict(romanisations("мцст"))
+    assert schemes["bgn_pcgn"] == "mtsst" and schemes["scholarly"] == "mcst"
+
+
+def test_baikal_romanised_both_ways():
+    assert {"baikal elektroniks", "baykal elektroniks"} <= texts("АО «Байкал Электроникс»")
+    assert romanisations("Baikal") == ()  # Latin stays as it is
+
+
+def test_traditional_and_simplified_share_forms():
+    assert name_forms("貝加爾電子")[0].tokens == name_forms("贝加尔电子")[0].tokens == ("贝加尔电子",)
+    assert "Traditional → Simplified" in name_forms("貝加爾電子")[0].steps
+    assert "Traditional → Simplified" not in name_forms("贝加尔电子")[0].steps
+
+
+@pytest.mark.parametrize("name,left,removed", [
+    ("АО «МЦСТ»", "мцст", "ао"),
+    ("ООО \"Ромашка\"", "ромашка", "ооо"),
+    ("ПАО Микрон", "микрон", "пао"),
+    ("НПО «Энергомаш»", "энергомаш", "нпо"),
+    ("ЗАО Сапфир", "сапфир", "зао"),
+    ("Общество с ограниченной ответственностью «Ромашка»", "ромашка", "общество с ограниченной ответственностью"),
+    ("JSC MCST", "mcst", "jsc"),
+    ("Mikron PJSC", "mikron", "pjsc"),
+    ("Acme Ltd.", "acme", "ltd"),
+    ("ACME, LLC", "acme", "llc"),
+    ("华为技术有限公司", "华为技术", "有限公司"),
+    ("貝加爾電子股份有限公司", "贝加尔电子", "股份有限公司"),
+    ("中芯國際集團", "中芯国际", "集团"),
+    ("LIMITED LIABILITY COMAPNY HYPERSPACE", "hyperspace", "limited liability comapny"),
+])
+def test_legal_forms_in_three_languages(name, left, removed):
+    tokens, gone = strip_legal_forms(clean_tokens(name))
+    assert " ".join(tokens) == left
+    assert [r.text for r in gone] == [removed] and gone[0].meaning
+
+
+def test_short_legal_forms_only_at_the_ends():
+    assert strip_legal_forms(["siemens", "ag"])[0] == ["siemens"]
+    assert strip_legal_forms(["ag", "bank", "plaza"])[0] == ["bank", "plaza"]
+    assert strip_legal_forms(["la", "ag", "plaza"])[0] == ["la", "ag", "plaza"]  # AG in the middle is a word
+    assert strip_legal_forms(["company"])[0] == ["company"]  # nothing would be left
+
+
+def test_every_legal_form_has_a_meaning():
+    t = tables()
+    assert t.forms and all(f.meaning for f in t.forms.values())
+    assert {"jsc", "llc", "ltd", "pjsc", "npo", "cjsc", "group"} <= set(t.forms)
+
+
+def test_quotes_guillemets_and_titles():
+    assert reduced(name_forms("Dr. Rami Makhlouf", "person"))[0].text == "rami makhlouf"
+    assert {"ромашка", "romashka", "romaska"} == texts("«Ромашка»")  # BGN/PCGN and the scholarly spelling
+    assert reduced(name_forms("The World Bank", "org"))[0].text == "world bank"
+
+
+@pytest.mark.parametrize("a,b", [("Baikal Electronics JSC", "АО «Байкал Электроникс»"), ("Olaf Scholze", "Olaf Scholz"),
+                                 ("Sergey Viktorovich Lavrov", "Сергей Лавров"), ("RamiMakhlouf", "Rami Makhlouf"),
+                                 ("Nikolai Plat Ono Vich Patrushev", "Nikolai Platonovich Patrushev"),
+                                 ("N. Nazarbayev", "Nursultan Nazarbayev"), ("Ted Doe", "Theodore Doe")])
+def test_same_names_compare_high(a, b):
+    assert compare_names(a, b).score >= 0.7, compare_names(a, b).detail.to_dict()
+
+
+@pytest.mark.parametrize("a,b,kind", [("Anders Kristersson", "Ulf Kristersson", "person"),
+                                      ("Hans O Friedrich", "Hans Joachim Friedrich", "person"),
+                                      ("China National Pipeline Corporation", "China National Petroleum Corporation", "org"),
+                                      ("习近朋", "习近平", "person"), ("Raúl Castillo", "Raúl Castro", "person")])
+def test_different_names_compare_low(a, b, kind):
+    c = compare_names(a, b, kind)
+    assert c.score < 0.7, c.detail.to_dict()
+
+
+def test_comparison_says_which_words_differ():
+    c = compare_names("Anders Kristersson", "Ulf Kristersson", "person").detail
+    assert c.conflict and c.query_only == ["anders"] and c.other_only == ["ulf"]
+    assert c.pairs == [("kristersson", "kristersson", 1.0)]
+
+
+def test_token_similarity_budget():
+    assert token_similarity("scholz", "schloz") > 0.8  # a swap is one edit
+    assert token_similarity("ortiz", "ortega") == 0.0  # too far apart to pair
+    assert token_similarity("n", "nursultan") > 0  # an initial
+    assert token_similarity("习近朋", "习近平") == 0.0  # one character of three is a different name

@@ -1,10 +1,12 @@
 """Comparing two name forms token by token, with the reasons for the score.
 
-Tokens are paired greedily, best pair first: equal tokens score 1, an initial matches a
-word it begins (`N.` ~ `Nursultan`), and two words within a few edits score by their
-edit distance (optimal string alignment: a swap of neighbours is one edit); words too far
-apart do not pair at all (Ortiz is not Ortega). Runs of words left over on one side may
-pair with a word on the other written as one (`Plat Ono Vich` ~ `Platonovich`).
+Words pair in four passes: equal words; then near words, best pair first (an initial
+matches a word it begins, `N.` ~ `Nursultan`; two words within a few edits score by their
+edit distance, optimal string alignment, so a swap of neighbours is one edit; words too far
+apart do not pair at all: Ortiz is not Ortega, 习近朋 is not 习近平); then, for people, given
+names rigour's name tagger knows as one (Ted ~ Theodore, Сергей ~ Sergey, ប៉ុល ~ Pol); then
+runs of words left over on one side written as one word on the other (`Plat Ono Vich` ~
+`Platonovich`).
 
 The score is the weighted share of the words that paired, both sides counted. Words left
 over only on one side (a dropped middle name, a qualifier) weigh little; words left over on
@@ -135,7 +137,7 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
         return Comparison(1.0, q, o, how="identical")
     if "".join(q) == "".join(o):
         return Comparison(1.0, q, o, how="joined")
-    nq, no = len(q), len(o)
+    no = len(o)
     pairs: list[tuple[list[int], list[int], float]] = []
     # equal words first, each with the nearest equal word on the other side
     where: dict[str, list[int]] = {}

@@ -7,18 +7,22 @@
 Two stages, as in every list screener:
 
 1. **Blocking.** Every name of every entry is expanded into its forms (names.forms: as
-   written, Simplified, romanised, without legal form); an inverted index maps each word of
-   each form to the forms that contain it, and each word's one-deletion variants to the words
-   they come from, so a word one edit away still finds its form. Chinese runs are indexed by
-   character pairs; two neighbouring words are also indexed written as one (RamiMakhlouf).
-   Candidates are ranked by the rarity (IDF) of the words they share with the query; words
-   found in very many forms (company, al) open no candidates of their own. Identifiers have
-   an index of their own.
-2. **Scoring.** Each candidate form is compared with the query form that found it
-   (names.compare: words paired by edit distance, weights, conflicts), then the score is
-   adjusted: a shared identifier dominates (>= 0.98), identifiers of the same scheme that
-   differ cost 25 %, a person against an organisation costs 20 %, a shared country adds
-   0.03 and disjoint countries take 0.1.
+   written, Simplified, romanised, without legal form; names.forms.reduced keeps the forms
+   that lost what could be lost). An inverted index maps each word of those forms to the
+   names holding it, each word's one-deletion variants to the words they come from (so a
+   word one edit away still finds its names), runs of Chinese characters by their character
+   pairs, and two neighbouring words written as one (RamiMakhlouf). A query's names are
+   ranked by the share of the query's word weight (IDF) they hold, less a little for each
+   word of difference in length; a word held by more than MAX_DF of all names opens no
+   names by itself; a name written exactly as a query form always comes in. At most
+   CANDIDATES entries (NAMES_PER_ENTRY names each) go on to be scored. Identifiers have an
+   index of their own.
+2. **Scoring.** The query form that found a name is compared with that name's forms
+   (names.compare: words paired exactly, by edit distance, as one given name, or joined;
+   weights; conflicts), then the score is adjusted: a match through a weak alias costs 10 %,
+   a shared identifier dominates (>= 0.98), identifiers of one scheme that differ cost 25 %,
+   a person against an organisation (or a vessel) costs 20 %, a shared country adds 0.03 and
+   disjoint countries take 0.1.
 
 `Match.explanation` says which name of the entry matched which form of which query name,
 after which transformations on each side, which words paired (and how well) and which did
@@ -27,7 +31,6 @@ not, and each adjustment.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 import multiprocessing as mp
@@ -40,6 +43,7 @@ from chipwatch.names.forms import ORG, PERSON, NameForm, kind_of, name_forms, re
 from chipwatch.names.normalize import has_han, is_dense
 from chipwatch.screening.lists.model import ListEntry
 
+WEAK_NAME = 0.9  # a match through a weak alias
 TYPE_MISMATCH = 0.8  # a person against an organisation (or a vessel against either)
 ID_MISMATCH = 0.75  # identifiers of one scheme on both sides, none equal
 ID_MATCH_FLOOR = 0.98  # a shared identifier: the score is at least this
@@ -49,6 +53,7 @@ MAX_DF = 0.01  # a word in more than this share of all forms opens no candidates
 CANDIDATES = 6  # entries scored per query (blocking ranks the right one first for 95 % of queries)
 NAMES_PER_ENTRY = 2  # names scored per candidate entry
 MIN_COVER = 0.25  # of the query's word weight (IDF) a candidate must share to be scored
+RELATIVE_COVER = 0.5  # when a name holds the whole query, others must hold half as much
 LENGTH_TIE = 0.02  # cover lost per word of difference in length, to break ties
 FUZZY_KNOWN = 0  # look up one-edit neighbours of words the list has too
 
@@ -144,11 +149,7 @@ class Matcher:
         self._dels = {k: tuple(v) for k, v in dels.items()}
         self._by_id: dict[int, int] | None = None
         name_symbols("warm")  # rigour loads its name tagger once (seconds), before any fork
-        # The index is millions of long-lived objects: move them out of the cyclic garbage
-        # collector's sight, or every full collection rescans them (and forked workers
-        # would copy the pages the collector touches).
-        gc.collect()
-        gc.freeze()
+
         self._ids: dict[tuple[str, str], list[int]] = {}
         for ei, entry in enumerate(self.entries):
             for scheme, values in entry.identifiers.items():
@@ -249,6 +250,8 @@ class Matcher:
             for nid in self._exact.get(qf.compact, ()):  # the same name, whatever its words' weight
                 best[nid] = (2.0, qi)
         top = heapq.nlargest(4 * CANDIDATES, best.items(), key=lambda kv: kv[1][0])
+        if top and top[0][1][0] >= 0.9:  # a name holds (nearly) all the query: the weak ones go
+            top = [kv for kv in top if kv[1][0] >= RELATIVE_COVER * top[0][1][0]]
         chosen: dict[int, list[tuple[int, NameForm]]] = {}
         for nid, (_, qi) in top:
             ei = self._names[nid][0]
@@ -373,6 +376,12 @@ class Matcher:
                     break
         name_score = best[0].score if best else 0.0
         score = name_score
+        # a weak alias (the list says so, or one word standing for a person the query names
+        # in full) is weaker evidence than the name it matches
+        weak = bool(best) and (entry.names[best[1]].kind == "weak" or (
+            ekind == PERSON and len(best[3].tokens) == 1 and len(best[2].tokens) > 1))
+        if weak:
+            score *= WEAK_NAME
         # identifiers
         shared, differ = [], []
         if query.identifiers:
@@ -412,6 +421,7 @@ class Matcher:
                 "score": round(name_score, 4), "how": c.how,
                 "paired": [{"query": q, "entry": o, "score": round(s, 3)} for q, o, s in c.pairs],
                 "query_only": c.query_only, "entry_only": c.other_only, "conflict": c.conflict,
+                "weak_alias_factor": WEAK_NAME if weak else 1.0,
             }
         ex["identifiers"] = {"shared": shared, "differ": differ}
         ex["schema"] = {"query": query.schema or ("organisation (a legal form in its name)" if qkind == ORG else None),
