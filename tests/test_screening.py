@@ -71,3 +71,14 @@ def test_cli_screen_bad_input(lists_db, tmp_path, content, args, expect):
 
 def test_screen_needs_lists(russia_db):
     assert_user_error(run_cli("screen", "--name", "X", db=russia_db), "no sanctions list")
+
+
+def test_ownership_in_the_knowledge_graph(lists_db):
+    """Uralredmet is part of Rostec (listed by OFAC) in an unknown share: review, with the claim."""
+    view = json.loads(run_cli("show", "uralredmet", "--json", db=lists_db).out)
+    assert view["sanctions_status"] == "review"
+    (path,) = view["ownership"]["chain"]
+    assert path[0]["owner"] == "rostec" and "uralredmet-part-of-rostec" in path[0]["claims"]
+    r = run_cli("screen", "--name", "烏拉爾稀土冶金公司", "--json", db=lists_db)
+    hits = json.loads(r.out)["1"]
+    assert any(h["list"] == "kb" and h["reason"] == "review" and h["entity"] == "uralredmet" for h in hits)

@@ -111,12 +111,15 @@ class Chipwatch:
             c["subject_label"] = labels.get(c["subject"], c["subject"])
             c["object_label"] = labels.get(c["object"]) if c["object"] else None
             c["predicate_label"] = vocab.label("predicate", c["predicate"])
-        from chipwatch.screening.links import list_links, sanctions_status
+        from chipwatch.screening.links import kb_ownership, list_links, sanctions_status
 
         links = list_links(self.store, eid)
+        status = sanctions_status(links) if self.store.list_versions() else None
+        owned = kb_ownership(self.store).get(eid) if status == "not listed" else None
         return {
             "id": eid, "type": ent["type"], "country": _none(ent["country"]),
-            "lists": links, "sanctions_status": sanctions_status(links) if self.store.list_versions() else None,
+            "lists": links, "sanctions_status": owned.reason if owned else status,
+            "ownership": owned.to_dict() if owned else None,
             "label_en": ent["label_en"], "label_zh": ent["label_zh"], "note": _none(ent["note"]),
             "names": ent["names"], "identifiers": ent["identifiers"],
             "as_of": str(period) if period else None, "claims": items,

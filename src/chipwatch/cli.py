@@ -469,10 +469,6 @@ def lists_diff(old: str, new: str, json_: AsJson = False,
             out.print(t)
 
 
-def _pct(share: float | None) -> str:
-    return "?" if share is None else f"{share:g}%"
-
-
 @lists_app.command("owned")
 def lists_owned(version: Annotated[str, typer.Argument(help="a list version with ownership relations (FtM)")],
                 engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb", json_: AsJson = False) -> None:
@@ -489,7 +485,9 @@ def lists_owned(version: Annotated[str, typer.Argument(help="a list version with
         return
     t = Table("reason", "party", "known share", "unknown owners", "chain (listed party → … → party)")
     for o in items:
-        chains = "; ".join(" → ".join(f"{captions.get(s['owner'], s['owner'])} ({_pct(s['share_pct'])})" for s in path)
+        from chipwatch.render import pct
+
+        chains = "; ".join(" → ".join(f"{captions.get(s['owner'], s['owner'])} ({pct(s['share_pct'])})" for s in path)
                            for path in o.chain)
         t.add_row(o.reason, captions.get(o.asset, o.asset), f"{o.known_share:g}%", str(o.unknown_owners), chains)
     out.print(t)

@@ -13,6 +13,11 @@ from chipwatch.model.vocabulary import vocabulary
 STATUS_STYLE = {"fact": "green", "reported": "cyan", "speculated": "yellow", "planned": "magenta", "disputed": "red"}
 
 
+def pct(share: float | None) -> str:
+    """A share for display: 75%, or ? when the source gives none."""
+    return "?" if share is None else f"{share:g}%"
+
+
 def value_text(c: dict) -> str:
     v = c.get("value")
     if v is None:
@@ -61,13 +66,21 @@ def print_entity(console: Console, view: dict, lang: str = "en") -> None:
         for i in view["identifiers"]:
             ids.add_row(i["scheme"], i["value"], i["source"], i["locator"])
         console.print(ids)
-    if view.get("sanctions_status"):
+    if view.get("sanctions_status") and not view["lists"]:
+        console.print(f"Sanctions lists: {view['sanctions_status']}", markup=False)
+    if view["lists"]:
         lists = Table("list", "version", "list id", "listed as", "programs", "linked by",
                       title=f"Sanctions lists: {view['sanctions_status']}", title_justify="left")
         for link in view["lists"]:
             lists.add_row(link["list"], link["version"], link["list_id"], link["caption"], ", ".join(link["programs"]),
                           ", ".join(f"{v['scheme']} {v['value']}" for v in link["via"]))
         console.print(lists)
+    if view.get("ownership"):
+        o = view["ownership"]
+        for path in o["chain"]:
+            steps = " → ".join(f"{s['owner']} ({pct(s['share_pct'])}; {', '.join(s.get('claims', [])) or 'list'})"
+                               for s in path)
+            console.print(f"  {o['reason']}: {steps} → {view['id']}", markup=False)
     if view.get("note"):
         console.print(f"note: {view['note']}", markup=False)
     heading = "Claims" + (f" valid in {view['as_of']}" if view["as_of"] else "")

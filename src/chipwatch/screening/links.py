@@ -48,3 +48,34 @@ def sanctions_status(links: list[dict]) -> str:
 
 
 
+
+
+OWNERSHIP_PREDICATES = ("owned_by", "controlled_by", "part_of")
+
+
+def kb_ownership(store, engine: str = "duckdb") -> dict:
+    """The 50 % rule over the knowledge graph: listed = entities linked to a list entry with a
+    program; edges = `owned_by` claims (with `share_pct` when the source gives it) and
+    `controlled_by` / `part_of` claims (share unknown, so at most `review`)."""
+    import json as _json
+
+    from chipwatch.screening.ownership import propagate
+
+    if not store.list_versions():
+        return {}
+    ids = [r[0] for r in store.con.execute("SELECT DISTINCT entity_id FROM identifiers").fetchall()]
+    listed = [e for e in ids if sanctions_status(list_links(store, e)) == "listed"]
+    claims = store.con.execute(
+        "SELECT id, subject, object, qualifiers FROM claims WHERE predicate IN ('owned_by', 'controlled_by', 'part_of') "
+        "AND object IS NOT NULL").fetchall()
+    edges, by_pair = [], {}
+    for cid, subject, obj, quals in claims:
+        share = (_json.loads(quals) if quals else {}).get("share_pct")
+        edges.append((obj, subject, float(share) if isinstance(share, (int, float)) else None))
+        by_pair.setdefault((obj, subject), []).append(cid)
+    found = propagate(listed, edges, engine)
+    for item in found.values():  # name the claims behind each step
+        for path in item.chain:
+            for step in path:
+                step["claims"] = by_pair.get((step["owner"], step["asset"]), [])
+    return found

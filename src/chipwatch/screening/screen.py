@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from chipwatch.names.normalize import name_key
+from chipwatch.screening.links import kb_ownership
 from chipwatch.screening.lists.model import ListEntry, ListName
 from chipwatch.screening.matcher import Matcher, Query
 from chipwatch.screening.ownership import Ownership, owned_in_version
@@ -103,6 +104,7 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
     """Top hits per query (by id), best first, across the latest version of each list."""
     indexes = indexes if indexes is not None else list_indexes(store, lists, engine)
     out: dict[str, list[Hit]] = {}
+    kb = None  # the graph's own ownership results, computed when first needed
     for qid, query in queries.items():
         widened, entity, via_kb = bridge(store, query)
         hits: list[Hit] = []
@@ -126,6 +128,14 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
                                 round(m.score, 4), reason, m.entry.programs, entity,
                                 {**m.explanation, **({"via": via_kb} if via_kb else {})},
                                 owned.chain if owned else []))
+        if entity and not any(h.entity == entity and h.reason == "listed" for h in hits):
+            if kb is None:
+                kb = kb_ownership(store, engine)
+            if owned := kb.get(entity):  # not on a list, but owned by listed parties in the graph
+                label = store.labels([entity]).get(entity, entity)
+                hits.append(Hit(qid, "kb", "knowledge graph", entity, label, "", 1.0, owned.reason, [], entity,
+                                {"summary": f"{label} is {owned.reason} under the 50 % rule in the knowledge graph",
+                                 "via": via_kb}, owned.chain))
         hits.sort(key=lambda h: (-h.score, h.list, h.list_id))
         out[qid] = hits[:limit]
         if progress:
