@@ -82,3 +82,20 @@ def test_ownership_in_the_knowledge_graph(lists_db):
     r = run_cli("screen", "--name", "烏拉爾稀土冶金公司", "--json", db=lists_db)
     hits = json.loads(r.out)["1"]
     assert any(h["list"] == "kb" and h["reason"] == "review" and h["entity"] == "uralredmet" for h in hits)
+
+
+@pytest.mark.slow
+def test_sql_blocking_on_duckdb_and_spark_agree(lists_db):
+    """Batch screening written once: the blocking SQL on DuckDB and on Spark gives the same hits."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed")
+    queries = {"a": Query(["貝加爾電子"]), "b": Query(["АО «МЦСТ»"]), "c": Query(["Baikal Elektroniks"]),
+               "d": Query(["ООО «СПС»"]), "e": Query(["Bakery Sunshine Ltd"])}
+    with Store(lists_db) as s:
+        indexes = list_indexes(s)
+        duck = screen(s, queries, indexes=indexes, sql_blocking=True)
+        spark = screen(s, queries, indexes=indexes, sql_blocking=True, engine="spark")
+        memory = screen(s, queries, indexes=indexes)
+    as_rows = lambda r: {q: [(h.list_id, h.reason, h.score) for h in hits] for q, hits in r.items()}  # noqa: E731
+    assert as_rows(duck) == as_rows(spark)
+    for q in queries:  # the top hit is the one the in-memory index finds
+        assert [h.list_id for h in duck[q][:1]] == [h.list_id for h in memory[q][:1]], q

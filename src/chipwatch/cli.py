@@ -295,7 +295,7 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
            threshold: Annotated[float, typer.Option(help="lowest score (0-1) to report")] = 0.7,
            limit: Annotated[int, typer.Option(help="hits per query")] = 5,
            lists: Annotated[str | None, typer.Option(help="comma-separated list kinds (default: all imported)")] = None,
-           engine: Annotated[str, typer.Option(help="duckdb or spark (ownership rule)")] = "duckdb",
+           engine: Annotated[str, typer.Option(help="duckdb (in-memory index) or spark (blocking and the ownership rule on Spark)")] = "duckdb",
            output: Annotated[Path | None, typer.Option("--out", help="write results to FILE (.csv or .json)")] = None,
            json_: AsJson = False) -> None:
     """Screen names against the imported sanctions lists: listed, owned (50 % rule) or review, with reasons."""
@@ -321,8 +321,8 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
             indexes = list_indexes(store, kinds, engine)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("screening", total=len(queries))
-            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes,
-                          progress=lambda: progress.advance(task))
+            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes, engine=engine,
+                          sql_blocking=engine == "spark", progress=lambda: progress.advance(task))
     rows = hit_rows(queries, results)
     if output:
         write_rows(rows, output)

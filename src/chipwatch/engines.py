@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
 from chipwatch.errors import ChipwatchError
 
@@ -37,9 +38,11 @@ class DuckDBEngine:
         self.append(name, rows)
 
     def append(self, name: str, rows: list[tuple]) -> None:
-        if rows:
-            width = len(rows[0])
-            self.con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' * width)})", [list(r) for r in rows])
+        if rows:  # through Arrow: executemany is row by row
+            batch = pa.table({f"c{i}": list(col) for i, col in enumerate(zip(*rows, strict=True))})
+            self.con.register("rows_batch", batch)
+            self.con.execute(f"INSERT INTO {name} SELECT * FROM rows_batch")
+            self.con.unregister("rows_batch")
 
     def create_as(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")

@@ -325,6 +325,19 @@ class Matcher:
                 out.extend([Match(self.entries[ei], s, ex) for ei, s, ex in hits] for hits in next(it_other))
         return out
 
+    def index_keys(self) -> list[tuple[int, str]]:
+        """(entry index, key) for every blocking key of every entry: the index as a table,
+        for engines that block in SQL (chipwatch.screening.blocking)."""
+        return sorted({(self._names[nid][0], key) for key, nids in self._postings.items() for nid in nids})
+
+    def query_keys(self, query: Query) -> list[str]:
+        """The blocking keys of a query's forms."""
+        return sorted({k for _, f in self._query_forms(query) for k in self._keys(f.tokens)})
+
+    def identifier_hits(self, query: Query) -> set[int]:
+        """Entries (by index) sharing an identifier with the query."""
+        return self._identifier_hits(query)
+
     def compare(self, query: Query, entry: ListEntry) -> Match:
         """Score one entry against the query, every name and form, without blocking."""
         qnamed = self._query_forms(query)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from chipwatch.names.normalize import name_key
 from chipwatch.screening.links import kb_ownership
 from chipwatch.screening.lists.model import ListEntry, ListName
-from chipwatch.screening.matcher import Matcher, Query
+from chipwatch.screening.matcher import Match, Matcher, Query
 from chipwatch.screening.ownership import Ownership, owned_in_version
 from chipwatch.store.read import Store
 
@@ -100,22 +100,31 @@ def bridge(store: Store, query: Query) -> tuple[Query, str | None, dict]:
 
 def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = None, threshold: float = 0.7,
            limit: int = 5, engine: str = "duckdb", indexes: list[ListIndex] | None = None,
-           progress=None) -> dict[str, list[Hit]]:
-    """Top hits per query (by id), best first, across the latest version of each list."""
+           progress=None, sql_blocking: bool = False) -> dict[str, list[Hit]]:
+    """Top hits per query (by id), best first, across the latest version of each list.
+    `engine` runs the ownership rule; with `sql_blocking` it also ranks the candidates
+    (chipwatch.screening.blocking), for batches meant for Spark."""
     indexes = indexes if indexes is not None else list_indexes(store, lists, engine)
+    bridged = {qid: bridge(store, q) for qid, q in queries.items()}
+    batched = {}
+    if sql_blocking:
+        from chipwatch.screening.blocking import match_batch
+
+        widened = {qid: b[0] for qid, b in bridged.items()}
+        batched = {idx.version: match_batch(idx.matcher, widened, engine, threshold, limit) for idx in indexes}
     out: dict[str, list[Hit]] = {}
     kb = None  # the graph's own ownership results, computed when first needed
-    for qid, query in queries.items():
-        widened, entity, via_kb = bridge(store, query)
+    for qid in queries:
+        widened, entity, via_kb = bridged[qid]
         hits: list[Hit] = []
         for idx in indexes:
-            matches = {m.entry.list_id: m for m in idx.matcher.match(widened, threshold, limit)}
-            for ent_num in (widened.identifiers or {}).get("ofac_ent_num", []) if idx.kind == "ofac" else []:
-                if ent_num in idx.entries and ent_num not in matches:
-                    from chipwatch.screening.matcher import Match
-
-                    matches[ent_num] = Match(idx.entries[ent_num], 1.0, {"identifier": {"scheme": "ofac_ent_num",
-                                                                                     "value": ent_num, "from": "knowledge graph"}})
+            found = batched[idx.version][qid] if sql_blocking else idx.matcher.match(widened, threshold, limit)
+            matches = {m.entry.list_id: m for m in found}
+            if idx.kind == "ofac":  # the graph may know the entry's ent_num outright
+                for ent_num in (widened.identifiers or {}).get("ofac_ent_num", []):
+                    if ent_num in idx.entries and ent_num not in matches:
+                        matches[ent_num] = Match(idx.entries[ent_num], 1.0, {"identifier": {
+                            "scheme": "ofac_ent_num", "value": ent_num, "from": "knowledge graph"}})
             for m in matches.values():
                 owned = idx.ownership.get(m.entry.list_id)
                 if m.entry.programs:
