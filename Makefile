@@ -22,14 +22,22 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+NKVENV := .venv-nomenklatura
+
+# nomenklatura (logic-v2, the baseline of the name benchmark) needs duckdb < 2, so it gets a venv of its own.
+$(NKVENV)/.installed:
+	$(PYTHON) -m venv $(NKVENV)
+	$(NKVENV)/bin/pip install --quiet nomenklatura==4.17.4
+	touch $@
+
+bench: $(STAMP) $(NKVENV)/.installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/scenarios.py
-	$(BIN)/python bench/names.py
+	NOMENKLATURA_PYTHON=$(NKVENV)/bin/python $(BIN)/python bench/names.py
 	$(BIN)/python bench/ownership.py --spark-edges 1000000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(NKVENV) $(DB) .pytest_cache
