@@ -473,12 +473,13 @@ def lists_diff(old: str, new: str, json_: AsJson = False,
 def lists_owned(version: Annotated[str, typer.Argument(help="a list version with ownership relations (FtM)")],
                 engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb", json_: AsJson = False) -> None:
     """The 50 % rule: parties owned 50 % or more by listed ones (or to review), with the chains."""
+    from chipwatch.screening.ownership import captions as list_captions
     from chipwatch.screening.ownership import owned_in_version
     from chipwatch.store import Store
 
     with Store(_db()) as store:
         found = owned_in_version(store, version, engine)
-        captions = dict(store.con.execute("SELECT list_id, caption FROM list_entries WHERE version = ?", [version]).fetchall())
+        captions = list_captions(store, version)
     items = sorted(found.values(), key=lambda o: (o.reason, o.asset))
     if json_:
         _json([{**o.to_dict(), "caption": captions.get(o.asset)} for o in items])

@@ -26,21 +26,18 @@ def render_result(res: dict) -> str:
 
     mc, ref, point = res.get("montecarlo"), res.get("reference_montecarlo"), res["point"]
     out.append("\nDemand met by product" + (f" ({mc['draws']} draws, seed {mc['seed']})" if mc else " (point)") + ":")
-    for p, s in point["products"].items():
-        line = f"  {s['label']:<32} point {_pct(s['share_met'])}"
+
+    def line(group: str, key: str, label: str, share: float) -> str:
+        text = f"  {label:<32} point {_pct(share)}"
         if mc:
-            line += f"   MC mean {_range(mc['products'][p])}"
+            text += f"   MC mean {_range(mc[group][key])}"
         if ref:
-            line += f"   without changes {_pct(ref['products'][p]['mean'])}"
-        out.append(line)
+            text += f"   without changes {_pct(ref[group][key]['mean'])}"
+        return text
+
+    out += [line("products", p, s["label"], s["share_met"]) for p, s in point["products"].items()]
     out.append("\nDemand met by end use:")
-    for u, v in point["end_uses"].items():
-        line = f"  {u:<32} point {_pct(v)}"
-        if mc:
-            line += f"   MC mean {_range(mc['end_uses'][u])}"
-        if ref:
-            line += f"   without changes {_pct(ref['end_uses'][u]['mean'])}"
-        out.append(line)
+    out += [line("end_uses", u, u, v) for u, v in point["end_uses"].items()]
 
     if point.get("unmet"):
         out.append("\nShort of demand in the point solution, and the routes to it:")

@@ -102,6 +102,11 @@ def _chain(item: Ownership, found: dict[str, Ownership], depth: int = 0) -> list
     return paths
 
 
+def captions(store, version: str) -> dict[str, str]:
+    """List id -> caption for one list version (to name the parties of a chain)."""
+    return dict(store.con.execute("SELECT list_id, caption FROM list_entries WHERE version = ?", [version]).fetchall())
+
+
 def owned_in_version(store, version: str, engine: str = "duckdb") -> dict[str, Ownership]:
     """The 50 % rule over one list version's relations (FtM Ownership entities): the
     entries with a program are the listed parties."""
