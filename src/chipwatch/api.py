@@ -126,9 +126,13 @@ class Chipwatch:
         }
 
     def summary(self) -> dict:
-        """Headline figures: counts by entity type, claims by status and chapter, sources."""
+        """Headline figures (counts by entity type, claims by status and chapter), the
+        sanctions claims, and an example query: who fabricates Baikal-M in 2021 and 2023."""
         s = self.store
         return {
+            "sanctions": self.claims_with_evidence(self.claims(predicate="sanctioned_by")),
+            "example": {year: self.claims_with_evidence(self.claims(object="baikal-m", predicate="fabricates", as_of=year))
+                        for year in ("2021", "2023")},
             "counts": s.counts(),
             "entities_by_type": dict(s.con.execute("SELECT type, count(*) FROM entities GROUP BY type ORDER BY 2 DESC, 1").fetchall()),
             "claims_by_status": dict(s.con.execute("SELECT status, count(*) FROM claims GROUP BY status ORDER BY 2 DESC").fetchall()),

@@ -138,7 +138,7 @@ def sanctions_table(sanctions: list[dict], labels: dict) -> Table:
     return t
 
 
-def print_summary(console: Console, data: dict, sanctions: list[dict], labels: dict, example: dict[str, list]) -> None:
+def print_summary(console: Console, data: dict, labels: dict) -> None:
     c = data["counts"]
     console.rule("[bold]chipwatch[/] — store summary")
     console.print(f"{c['entities']} entities, {c['claims']} claims, {c['sources']} sources, "
@@ -155,10 +155,10 @@ def print_summary(console: Console, data: dict, sanctions: list[dict], labels: d
     from rich.columns import Columns
 
     console.print(Columns([types, status, chapters]))
-    console.print(sanctions_table(sanctions, labels))
+    console.print(sanctions_table(data["sanctions"], labels))
     console.print("\n[bold]Example query[/]: who fabricates Baikal-M? "
                   "(chipwatch claims --object Baikal-M --predicate fabricates --as-of YEAR)")
-    for year, items in example.items():
+    for year, items in data["example"].items():
         fabs = ", ".join(f"{labels.get(c['subject'], c['subject'])} {c['qualifiers'].get('node_nm', '?')} nm ({c['status']})"
                          for c in items)
         console.print(f"  as of {year}: {fabs or 'nobody known'}", markup=False)

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from chipwatch.errors import ChipwatchError
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import UNITS_FILE, parse_purity
 from chipwatch.model.vocabulary import vocabulary
@@ -74,8 +75,12 @@ class Finding:
         return asdict(self)
 
 
-def check(store: Store) -> list[Finding]:
-    """Run every consistency check over the store; findings sorted by severity, then kind."""
+def check(store: Store, min_severity: str | None = None) -> list[Finding]:
+    """Run every consistency check over the store; findings sorted by severity, then kind.
+    With `min_severity` (error, warning, info), only findings at least that severe."""
+    severities = terms()["severities"]
+    if min_severity is not None and min_severity not in severities:
+        raise ChipwatchError(f"severity {min_severity}: use one of {', '.join(severities)}")
     ctx = _Context(store)
     findings = [
         *_dangling_references(ctx),
@@ -85,7 +90,9 @@ def check(store: Store) -> list[Finding]:
         *_conflicting_values(ctx),
         *_numbers_not_in_quotes(ctx),
     ]
-    order = {s: i for i, s in enumerate(terms()["severities"])}
+    order = {s: i for i, s in enumerate(severities)}
+    if min_severity is not None:
+        findings = [f for f in findings if order.get(f.severity, len(order)) <= order[min_severity]]
     return sorted(findings, key=lambda f: (order.get(f.severity, len(order)), f.kind,
                                            f.claims[0] if f.claims else "", f.message))
 

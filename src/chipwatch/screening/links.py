@@ -7,39 +7,43 @@ version of each list. Name-only resemblance is the matcher's business, not a lin
 
 from __future__ import annotations
 
+import json
+
 from chipwatch.frames import rows
+from chipwatch.screening.ownership import propagate
 from chipwatch.store.read import Store
 
-LATEST = """
-SELECT v.id AS version, v.kind, v.date FROM list_versions v
-WHERE v.date = (SELECT max(date) FROM list_versions w WHERE w.kind = v.kind)
+# Every (entity identifier, list entry) pair that links them, in the latest version of each list.
+LINKS = """
+WITH latest AS (
+  SELECT v.id AS version, v.kind, v.date FROM list_versions v
+  WHERE v.date = (SELECT max(date) FROM list_versions w WHERE w.kind = v.kind)
+)
+SELECT i.entity_id, i.scheme, i.value, i.source, l.kind, l.version, l.date,
+       e.list_id, e.caption, e.schema, e.programs
+FROM identifiers i
+JOIN list_entries e ON (i.scheme = 'ofac_ent_num' AND e.list_id = i.value)
+  OR list_contains(CAST(json_extract(e.identifiers, '$.' || i.scheme) AS VARCHAR[]), i.value)
+JOIN latest l ON l.version = e.version AND (i.scheme <> 'ofac_ent_num' OR l.kind = 'ofac')
+{where}
+ORDER BY l.kind, e.list_id, i.scheme
 """
 
 
 def list_links(store: Store, entity_id: str) -> list[dict]:
     """The list entries (latest version of each list) an entity's identifiers point to."""
-    idents = store.sql("SELECT scheme, value, source FROM identifiers WHERE entity_id = ?", [entity_id])
-    if idents.empty:
-        return []
-    latest = rows(store.sql(LATEST))
-    if not latest:
-        return []
     out: dict[tuple[str, str], dict] = {}
-    for v in latest:
-        for ident in idents.itertuples():
-            if ident.scheme == "ofac_ent_num" and v["kind"] == "ofac":
-                found = store.sql("SELECT * FROM list_entries WHERE version = ? AND list_id = ?", [v["version"], ident.value])
-            else:
-                found = store.sql("SELECT * FROM list_entries WHERE version = ? AND "
-                                  "list_contains(coalesce(json_extract_string(identifiers, '$.' || ?::VARCHAR || '[*]'), []), ?)",
-                                  [v["version"], ident.scheme, ident.value])
-            for e in rows(found):
-                key = (v["version"], e["list_id"])
-                link = out.setdefault(key, {"list": v["kind"], "version": v["version"], "date": v["date"],
-                                            "list_id": e["list_id"], "caption": e["caption"], "schema": e["schema"],
-                                            "programs": e["programs"], "via": []})
-                link["via"].append({"scheme": ident.scheme, "value": ident.value, "source": ident.source})
-    return sorted(out.values(), key=lambda x: (x["list"], x["list_id"]))
+    for r in rows(store.sql(LINKS.format(where="WHERE i.entity_id = ?"), [entity_id])):
+        link = out.setdefault((r["version"], r["list_id"]), {
+            "list": r["kind"], "version": r["version"], "date": r["date"], "list_id": r["list_id"],
+            "caption": r["caption"], "schema": r["schema"], "programs": r["programs"], "via": []})
+        link["via"].append({"scheme": r["scheme"], "value": r["value"], "source": r["source"]})
+    return list(out.values())
+
+
+def listed_entities(store: Store) -> set[str]:
+    """KB entities linked to a list entry that carries a program."""
+    return {r[0] for r in store.con.execute(LINKS.format(where="WHERE len(e.programs) > 0")).fetchall()}
 
 
 def sanctions_status(links: list[dict]) -> str:
@@ -53,27 +57,26 @@ def sanctions_status(links: list[dict]) -> str:
 OWNERSHIP_PREDICATES = ("owned_by", "controlled_by", "part_of")
 
 
-def kb_ownership(store, engine: str = "duckdb") -> dict:
+def kb_ownership(store: Store, engine: str = "duckdb") -> dict:
     """The 50 % rule over the knowledge graph: listed = entities linked to a list entry with a
     program; edges = `owned_by` claims (with `share_pct` when the source gives it) and
-    `controlled_by` / `part_of` claims (share unknown, so at most `review`)."""
-    import json as _json
+    `controlled_by` / `part_of` claims (share unknown, so at most `review`). Computed once
+    per open store (it is read-only)."""
+    return store.memo(("kb_ownership", engine), lambda: _kb_ownership(store, engine))
 
-    from chipwatch.screening.ownership import propagate
 
+def _kb_ownership(store: Store, engine: str) -> dict:
     if not store.list_versions():
         return {}
-    ids = [r[0] for r in store.con.execute("SELECT DISTINCT entity_id FROM identifiers").fetchall()]
-    listed = [e for e in ids if sanctions_status(list_links(store, e)) == "listed"]
     claims = store.con.execute(
-        "SELECT id, subject, object, qualifiers FROM claims WHERE predicate IN ('owned_by', 'controlled_by', 'part_of') "
-        "AND object IS NOT NULL").fetchall()
+        "SELECT id, subject, object, qualifiers FROM claims WHERE list_contains(?, predicate) AND object IS NOT NULL",
+        [list(OWNERSHIP_PREDICATES)]).fetchall()
     edges, by_pair = [], {}
     for cid, subject, obj, quals in claims:
-        share = (_json.loads(quals) if quals else {}).get("share_pct")
+        share = (json.loads(quals) if quals else {}).get("share_pct")
         edges.append((obj, subject, float(share) if isinstance(share, (int, float)) else None))
         by_pair.setdefault((obj, subject), []).append(cid)
-    found = propagate(listed, edges, engine)
+    found = propagate(sorted(listed_entities(store)), edges, engine)
     for item in found.values():  # name the claims behind each step
         for path in item.chain:
             for step in path:

@@ -58,6 +58,13 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def memo(self, key, compute):
+        """A value computed once per open store: the store is read-only, so it cannot change."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     def __enter__(self) -> Store:
         return self
 
