@@ -42,8 +42,11 @@ SHARED = Path(os.environ.get("CHIPWATCH_SHARED", ROOT.parent / "shared"))
 DATA = SHARED / "data"
 THRESHOLD = 0.7
 
-from chipwatch.names.compare import name_symbols  # noqa: E402
+from chipwatch.engines import open_engine  # noqa: E402
+from chipwatch.names.compare import _info, name_symbols  # noqa: E402
+from chipwatch.names.forms import name_forms  # noqa: E402
 from chipwatch.names.normalize import to_simplified, to_traditional  # noqa: E402
+from chipwatch.screening.blocking import SqlBlocker  # noqa: E402
 from chipwatch.screening.lists.model import ListEntry, ListName  # noqa: E402
 from chipwatch.screening.lists.ofac import parse  # noqa: E402
 from chipwatch.screening.matcher import Matcher, Query  # noqa: E402
@@ -302,6 +305,31 @@ def make_queries(entries: list[ListEntry], n: int, seed: int = 7) -> list[tuple[
 
 # --- speed --------------------------------------------------------------------------------
 
+def report(queries: list, results: list, n: int, workers: int, wall: float, cpu: float, rss_index: float) -> None:
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    row(f"    queries/s, {workers} processes ({n:,} queries, wall clock)", f"{n / wall:,.0f}", ">= 5,000 on 2 cores")
+    row("    load average (1 min) after the run, of this machine", f"{os.getloadavg()[0]:.2f}")
+    row(f"    CPU time per query, all processes; queries per {workers} CPU-seconds", f"{cpu / n * 1e6:,.0f} us; {workers * n / cpu:,.0f}")
+    row("    peak RSS: this process / largest worker", f"{rss_self:.2f} GB / {rss_child:.2f} GB", "<= 4 GB")
+    row("    sum of this process and the workers (upper bound)", f"{rss_self + workers * rss_child:.2f} GB")
+    row("    (this process after building the index)", f"{rss_index:.2f} GB")
+    by_how: dict[str, list[int]] = {}
+    for (_, expected, how), hits in zip(queries, results, strict=True):
+        ids = [m.entry.list_id for m in hits]
+        ok = (expected in ids) if expected else not ids
+        top = bool(ids) and ids[0] == expected if expected else not ids
+        by_how.setdefault(how, [0, 0, 0])
+        by_how[how][0] += 1
+        by_how[how][1] += ok
+        by_how[how][2] += top
+    for how, (total, ok, top) in sorted(by_how.items()):
+        if how == "non-member":
+            row(f"    non-members with no hit >= {THRESHOLD} ({total:,})", f"{ok / total:.1%}")
+        else:
+            row(f"    {how}: source entry found / first ({total:,})", f"{ok / total:.1%} / {top / total:.1%}")
+
+
 def speed(n: int, workers: int) -> list:
     d = DATA / "ofac"
     t = time.perf_counter()
@@ -327,33 +355,26 @@ def speed(n: int, workers: int) -> list:
         matcher.match(q, THRESHOLD)
     one = len(sample) / (time.perf_counter() - t)
     row("queries/s, one process (first 5,000)", f"{one:,.0f}")
-    t, cpu0 = time.perf_counter(), os.times()
-    results = matcher.match_many([q for q, _, _ in queries], THRESHOLD, 5, workers=workers)
-    wall, cpu1 = time.perf_counter() - t, os.times()
-    cpu = sum(cpu1[:4]) - sum(cpu0[:4])  # this process and its (finished) workers, user + system
-    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
-    row(f"queries/s, {workers} processes ({n:,} queries, wall clock)", f"{n / wall:,.0f}", ">= 5,000 on 2 cores")
-    row("  load average (1 min) after the run, of this machine", f"{os.getloadavg()[0]:.2f}")
-    row(f"  CPU time per query, all processes; queries per {workers} CPU-seconds", f"{cpu / n * 1e6:,.0f} us; {workers * n / cpu:,.0f}")
-    row("peak RSS: this process / largest worker", f"{rss_self:.2f} GB / {rss_child:.2f} GB", "<= 4 GB")
-    row("  sum of this process and the workers (upper bound)", f"{rss_self + workers * rss_child:.2f} GB")
-    row("  (this process after building the index)", f"{rss_index:.2f} GB")
-    # what the queries found
-    by_how: dict[str, list[int]] = {}
-    for (_, expected, how), hits in zip(queries, results, strict=True):
-        ids = [m.entry.list_id for m in hits]
-        ok = (expected in ids) if expected else not ids
-        top = bool(ids) and ids[0] == expected if expected else not ids
-        by_how.setdefault(how, [0, 0, 0])
-        by_how[how][0] += 1
-        by_how[how][1] += ok
-        by_how[how][2] += top
-    for how, (total, ok, top) in sorted(by_how.items()):
-        if how == "non-member":
-            row(f"  non-members with no hit >= {THRESHOLD} ({total:,})", f"{ok / total:.1%}")
+    qs = [q for q, _, _ in queries]
+    for mode in ("in-memory index", "SQL blocking on DuckDB (chipwatch screen's default)"):
+        print(f"  {mode}:")
+        for cached in (name_forms, _info, name_symbols):  # each mode starts cold
+            cached.cache_clear()
+        t, cpu0 = time.perf_counter(), os.times()
+        if mode.startswith("SQL"):
+            blocker = SqlBlocker(matcher, open_engine("duckdb"))
+            row("    load the index into DuckDB (once per list)", f"{time.perf_counter() - t:.1f} s")
+            results, t_block = [], 0.0
+            for i in range(0, n, 20_000):  # chunks as chipwatch screen runs them
+                tb = time.perf_counter()
+                blocked = blocker.block(qs[i:i + 20_000])
+                t_block += time.perf_counter() - tb
+                results += matcher.match_many(qs[i:i + 20_000], THRESHOLD, 5, workers=workers, blocked=blocked)
+            row("    of which blocking in DuckDB (keys, tables, SQL)", f"{t_block:.1f} s")
         else:
-            row(f"  {how}: source entry found / first ({total:,})", f"{ok / total:.1%} / {top / total:.1%}")
+            results = matcher.match_many(qs, THRESHOLD, 5, workers=workers)
+        wall, cpu1 = time.perf_counter() - t, os.times()
+        report(queries, results, n, workers, wall, sum(cpu1[:4]) - sum(cpu0[:4]), rss_index)
     # a sample of (query, entry) pairs for logic-v2's pairs/s
     rng = random.Random(3)
     by_id = {e.list_id: e for e in entries}

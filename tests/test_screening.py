@@ -45,11 +45,11 @@ def test_non_members_do_not_hit(results):
 
 
 def test_cli_screen_csv_any_encoding(lists_db, tmp_path):
-    for enc in ("utf-8-sig", "gbk"):
+    for enc, engine in (("utf-8-sig", "duckdb"), ("gbk", "memory")):
         path = tmp_path / f"q-{enc}.csv"
         path.write_bytes("company,country\n貝加爾電子,\nPizza Hut,US\n".encode(enc))
         out = tmp_path / f"out-{enc}.json"
-        r = run_cli("screen", str(path), "--column", "company", "--out", str(out), db=lists_db)
+        r = run_cli("screen", str(path), "--column", "company", "--out", str(out), "--engine", engine, db=lists_db)
         assert r.code == 0, r
         rows = json.loads(out.read_text(encoding="utf-8"))
         assert rows[0]["list_id"] == "39178" and rows[0]["reason"] == "listed" and rows[-1]["list"] is None
@@ -62,6 +62,7 @@ def test_cli_screen_csv_any_encoding(lists_db, tmp_path):
     (b"", [], "the file is empty"),
     (b"name\n\n", [], "no names in column"),
     (b"name\nX\n", ["--threshold", "1.5"], "between 0 and 1"),
+    (b"name\nX\n", ["--engine", "oracle"], "use duckdb, spark or memory"),
 ])
 def test_cli_screen_bad_input(lists_db, tmp_path, content, args, expect):
     path = tmp_path / "q.csv"
@@ -86,16 +87,19 @@ def test_ownership_in_the_knowledge_graph(lists_db):
 
 @pytest.mark.slow
 def test_sql_blocking_on_duckdb_and_spark_agree(lists_db):
-    """Batch screening written once: the blocking SQL on DuckDB and on Spark gives the same hits."""
+    """Batch screening written once: the blocking SQL on DuckDB and on Spark gives the same
+    hits, and the same top hit as the in-memory index, typos (one edit: ROSTEK) included."""
     pytest.importorskip("pyspark", reason="pyspark is not installed")
     queries = {"a": Query(["貝加爾電子"]), "b": Query(["АО «МЦСТ»"]), "c": Query(["Baikal Elektroniks"]),
-               "d": Query(["ООО «СПС»"]), "e": Query(["Bakery Sunshine Ltd"])}
+               "d": Query(["ООО «СПС»"]), "e": Query(["Bakery Sunshine Ltd"]), "f": Query(["ROSTEK"]),
+               "g": Query(["Mikron JSC"])}
     with Store(lists_db) as s:
         indexes = list_indexes(s)
-        duck = screen(s, queries, indexes=indexes, sql_blocking=True)
-        spark = screen(s, queries, indexes=indexes, sql_blocking=True, engine="spark")
-        memory = screen(s, queries, indexes=indexes)
+        duck = screen(s, queries, indexes=indexes, chunk=3)  # chunks reuse the loaded index
+        spark = screen(s, queries, indexes=indexes, engine="spark")
+        memory = screen(s, queries, indexes=indexes, sql_blocking=False)
     as_rows = lambda r: {q: [(h.list_id, h.reason, h.score) for h in hits] for q, hits in r.items()}  # noqa: E731
     assert as_rows(duck) == as_rows(spark)
     for q in queries:  # the top hit is the one the in-memory index finds
         assert [h.list_id for h in duck[q][:1]] == [h.list_id for h in memory[q][:1]], q
+    assert duck["f"] and "ROSTEC" in duck["f"][0].name.upper() and not duck["e"]

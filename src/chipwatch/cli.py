@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from chipwatch.engines import ENGINES
 from chipwatch.errors import ChipwatchError
 
 app = typer.Typer(help="chipwatch: a sourced, time-aware knowledge graph of semiconductor supply chains.",
@@ -292,7 +293,8 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
            threshold: Annotated[float, typer.Option(help="lowest score (0-1) to report")] = 0.7,
            limit: Annotated[int, typer.Option(help="hits per query")] = 5,
            lists: Annotated[str | None, typer.Option(help="comma-separated list kinds (default: all imported)")] = None,
-           engine: Annotated[str, typer.Option(help="duckdb (in-memory index) or spark (blocking and the ownership rule on Spark)")] = "duckdb",
+           engine: Annotated[str, typer.Option(help="where a file's candidate blocking and the ownership rule run: duckdb, spark, "
+                                                   "or memory (the matcher's own index, quickest on one machine)")] = "duckdb",
            output: Annotated[Path | None, typer.Option("--out", help="write results to FILE (.csv or .json)")] = None,
            json_: AsJson = False) -> None:
     """Screen names against the imported sanctions lists: listed, owned (50 % rule) or review, with reasons."""
@@ -308,6 +310,9 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
         raise ChipwatchError(f"--threshold {threshold}: give a score between 0 and 1")
     if (file is None) == (not name):
         raise ChipwatchError("give a CSV file or --name NAME (not both)")
+    if engine not in ("memory", *ENGINES):
+        raise ChipwatchError(f"--engine {engine}: unknown; use duckdb, spark or memory")
+    sql_engine = "duckdb" if engine == "memory" else engine
     queries = read_queries(file, column) if file else {str(i): Query([n]) for i, n in enumerate(name, 1)}
     with Store(_db()) as store:
         if not store.list_versions():
@@ -315,11 +320,12 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
         kinds = [k.strip() for k in lists.split(",")] if lists else None
         with Progress(console=err, transient=True) as progress:
             progress.add_task("indexing lists", total=None)
-            indexes = list_indexes(store, kinds, engine)
+            indexes = list_indexes(store, kinds, sql_engine)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("screening", total=len(queries))
-            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes, engine=engine,
-                          sql_blocking=engine == "spark", progress=lambda: progress.advance(task))
+            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes, engine=sql_engine,
+                          sql_blocking=file is not None and engine != "memory",
+                          progress=lambda n: progress.advance(task, n))
     rows = hit_rows(queries, results)
     if output:
         write_rows(rows, output)

@@ -1,53 +1,90 @@
-"""Batch screening with the blocking done by a SQL engine (DuckDB or Spark): the index and
-the queries become two key tables, one portable SQL statement ranks candidate entries per
-query by the rarity of the keys they share, and each candidate is scored in Python by the
-matcher's own comparison. For batches too big for one machine; the in-memory index
-(Matcher.match) is the fast path for one machine."""
+"""Blocking in SQL, on DuckDB (the default) or Spark: the list's names and the queries
+become key tables, one portable SQL statement ranks each query's candidate names by the
+share of the query's word weight (IDF) they hold, as the in-memory index does, and the
+matcher scores them (in worker processes on one machine)."""
 
 from __future__ import annotations
 
-from chipwatch.engines import Engine, open_engine
-from chipwatch.screening.matcher import MAX_DF, Match, Matcher, Query
+from chipwatch.engines import Engine
+from chipwatch.screening.matcher import (
+    CANDIDATES,
+    LENGTH_TIE,
+    MAX_DF,
+    MIN_COVER,
+    NAMES_PER_ENTRY,
+    Matcher,
+    Query,
+)
 
-CANDIDATES = """
-SELECT query, entry FROM (
-  SELECT q.query, e.entry,
-         ROW_NUMBER() OVER (PARTITION BY q.query ORDER BY SUM(i.w) DESC, e.entry) AS rk
-  FROM query_keys q
-  JOIN entry_keys e ON e.key = q.key
-  JOIN idf i ON i.key = q.key
-  GROUP BY q.query, e.entry
+# A query word counts once per name, by the best key it shares with it; a form written
+# without spaces exactly as a listed one (factor 0) always comes in. Each name keeps its best
+# query form, each entry its NAMES_PER_ENTRY best names; the best rows per query go on.
+RANK = """
+WITH per_word AS (
+  SELECT q.query, q.form, q.word, k.name, MAX(i.w * q.f) AS w
+  FROM {p}query_keys q
+  JOIN {p}name_keys k ON k.key = q.key
+  JOIN {p}idf i ON i.key = q.key
+  WHERE q.f > 0 AND i.df <= {max_df}
+  GROUP BY q.query, q.form, q.word, k.name
+), per_form AS (
+  SELECT query, form, name, SUM(w) AS s FROM per_word GROUP BY query, form, name
+), covered AS (
+  SELECT c.query, c.form, c.name, n.entry, c.s / f.total - {tie} * ABS(n.words - f.words) AS cover
+  FROM per_form c
+  JOIN {p}query_forms f ON f.query = c.query AND f.form = c.form
+  JOIN {p}names n ON n.name = c.name
+  WHERE c.s >= {min_cover} * f.total
+  UNION ALL
+  SELECT q.query, q.form, k.name, n.entry, 2.0 AS cover
+  FROM {p}query_keys q
+  JOIN {p}name_keys k ON k.key = q.key
+  JOIN {p}names n ON n.name = k.name
+  WHERE q.f = 0
+), per_name AS (
+  SELECT query, form, name, entry, cover,
+         ROW_NUMBER() OVER (PARTITION BY query, name ORDER BY cover DESC, form) AS rn
+  FROM covered
+), per_entry AS (
+  SELECT query, form, name, cover,
+         ROW_NUMBER() OVER (PARTITION BY query, entry ORDER BY cover DESC, name) AS rn
+  FROM per_name WHERE rn = 1
+)
+SELECT query, name, form, cover FROM (
+  SELECT query, name, form, cover,
+         ROW_NUMBER() OVER (PARTITION BY query ORDER BY cover DESC, name) AS rk
+  FROM per_entry WHERE rn <= {per_entry}
 ) ranked
 WHERE rk <= {top}
 """
-IDF = """
-SELECT key, LN(1 + {n} / COUNT(*)) AS w FROM entry_keys GROUP BY key HAVING COUNT(*) <= {max_df}
-"""
+IDF = "SELECT key, LN(1 + {n} / COUNT(*)) AS w, COUNT(*) AS df FROM {p}name_keys GROUP BY key"
 
 
-def match_batch(matcher: Matcher, queries: dict[str, Query], engine: Engine | str = "duckdb", threshold: float = 0.7,
-                limit: int = 5, top: int = 8) -> dict[str, list[Match]]:
-    """Hits per query id, best first: candidates from SQL blocking on `engine`, scores from
-    the matcher's comparison, identifier matches added as the matcher adds them."""
-    eng = open_engine(engine) if isinstance(engine, str) else engine
-    ids = list(queries)
-    try:
-        eng.table("entry_keys", "entry INTEGER, key VARCHAR", matcher.index_keys())
-        eng.table("query_keys", "query INTEGER, key VARCHAR",
-                  [(qi, k) for qi, qid in enumerate(ids) for k in matcher.query_keys(queries[qid])])
-        n = max(len(matcher.entries), 1)
-        eng.create_as("idf", IDF.format(n=float(n), max_df=max(50, int(MAX_DF * n))))
-        pairs = eng.query(CANDIDATES.format(top=int(top)))
-    finally:
-        if isinstance(engine, str):
-            eng.close()
-    candidates: dict[int, set[int]] = {}
-    for qi, ei in pairs:
-        candidates.setdefault(qi, set()).add(ei)
-    out: dict[str, list[Match]] = {}
-    for qi, qid in enumerate(ids):
-        found = candidates.get(qi, set()) | matcher.identifier_hits(queries[qid])
-        scored = [matcher.compare(queries[qid], matcher.entries[ei]) for ei in sorted(found)]
-        hits = sorted((m for m in scored if m.score >= threshold), key=lambda m: (-m.score, m.entry.list_id))
-        out[qid] = hits[:limit]
-    return out
+class SqlBlocker:
+    """One list's index loaded into an engine (tables named with `prefix`), blocking batch
+    after batch of queries against it."""
+
+    def __init__(self, matcher: Matcher, engine: Engine, prefix: str = "b0_"):
+        self.matcher, self.engine, self.p = matcher, engine, prefix
+        names = matcher.block_names()
+        self.n = max(len(names), 1)
+        engine.table(self.p + "names", "name INTEGER, entry INTEGER, words INTEGER", names)
+        engine.table(self.p + "name_keys", "name INTEGER, key VARCHAR", matcher.block_index())
+        engine.create_as(self.p + "idf", IDF.format(p=self.p, n=float(self.n)))
+
+    def block(self, queries: list[Query]) -> list[list[tuple[int, int]]]:
+        """For each query, the (name, query form) pairs the matcher should score."""
+        forms, keys = [], []
+        for qi, q in enumerate(queries):
+            f, k = self.matcher.block_query(q)
+            forms.extend((qi, *row) for row in f)
+            keys.extend((qi, *row) for row in k)
+        self.engine.table(self.p + "query_forms", "query INTEGER, form INTEGER, words INTEGER, total DOUBLE", forms)
+        self.engine.table(self.p + "query_keys", "query INTEGER, form INTEGER, word VARCHAR, key VARCHAR, f DOUBLE", keys)
+        rows = self.engine.query(RANK.format(p=self.p, max_df=max(50, int(MAX_DF * self.n)), tie=LENGTH_TIE,
+                                             min_cover=MIN_COVER, per_entry=NAMES_PER_ENTRY,
+                                             top=4 * CANDIDATES))
+        covers: list[list[tuple[int, int, float]]] = [[] for _ in queries]
+        for qi, nid, fi, cover in rows:
+            covers[qi].append((nid, fi, cover))
+        return [self.matcher.choose(c) for c in covers]

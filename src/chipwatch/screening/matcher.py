@@ -148,6 +148,7 @@ class Matcher:
                     dels.setdefault(d, []).append(key)
         self._dels = {k: tuple(v) for k, v in dels.items()}
         self._by_id: dict[int, int] | None = None
+        self._weights: dict[str, float] = {}
         name_symbols("warm")  # rigour loads its name tagger once (seconds), before any fork
 
         self._ids: dict[tuple[str, str], list[int]] = {}
@@ -202,7 +203,7 @@ class Matcher:
     def form_count(self) -> int:
         return sum(len(f) for _, _, f in self._names)
 
-    def _candidates(self, qforms: list[NameForm]) -> list[tuple[int, NameForm]]:
+    def _candidates(self, qforms: list[NameForm]) -> list[tuple[int, int]]:
         """Listed names worth scoring, each with the query form that found it: the names of
         at most CANDIDATES entries, ranked by the share of the query's word weight (IDF) they
         hold."""
@@ -249,10 +250,15 @@ class Matcher:
                         best[nid] = (cover, qi)
             for nid in self._exact.get(qf.compact, ()):  # the same name, whatever its words' weight
                 best[nid] = (2.0, qi)
+        return self._choose(best)
+
+    def _choose(self, best: dict[int, tuple[float, int]]) -> list[tuple[int, int]]:
+        """(name, query form) pairs to score, from each name's best (cover, query form): the
+        names of at most CANDIDATES entries, NAMES_PER_ENTRY each, best cover first."""
         top = heapq.nlargest(4 * CANDIDATES, best.items(), key=lambda kv: kv[1][0])
         if top and top[0][1][0] >= 0.9:  # a name holds (nearly) all the query: the weak ones go
             top = [kv for kv in top if kv[1][0] >= RELATIVE_COVER * top[0][1][0]]
-        chosen: dict[int, list[tuple[int, NameForm]]] = {}
+        chosen: dict[int, list[tuple[int, int]]] = {}
         for nid, (_, qi) in top:
             ei = self._names[nid][0]
             got = chosen.get(ei)
@@ -261,8 +267,61 @@ class Matcher:
                     continue
                 got = chosen[ei] = []
             if len(got) < NAMES_PER_ENTRY:
-                got.append((nid, qforms[qi]))
+                got.append((nid, qi))
         return [x for names in chosen.values() for x in names]
+
+    def _word_weight(self, token: str) -> float:
+        """A query word's weight: the IDF of the rarest index key it reaches (memoised)."""
+        w = self._weights.get(token)
+        if w is None:
+            w = self._weights[token] = max((self._idf[k] for k, _ in self._lookups(token) if k in self._idf),
+                                           default=self._unknown_idf)
+        return w
+
+    # --- blocking as tables, for SQL engines (chipwatch.screening.blocking) ---------------
+
+    def block_names(self) -> list[tuple[int, int, int]]:
+        """(name, entry, words in its shortest form) for every listed name."""
+        return [(nid, ei, self._name_len[nid]) for nid, (ei, _, _) in enumerate(self._names)]
+
+    def block_index(self) -> list[tuple[int, str]]:
+        """(name, key) for every blocking key: the in-memory index's keys, each word's
+        deletion variants (prefix \\x02, so a word one edit away shares one) and each form
+        written without spaces (prefix \\x03)."""
+        rows = {(nid, key) for key, nids in self._postings.items() for nid in nids}
+        for key, nids in self._postings.items():
+            if key[0] not in "\x00\x01" and _fuzzy_ok(key):
+                for d in {key} | _deletions(key):
+                    rows.update((nid, "\x02" + d) for nid in nids)
+        for compact, nids in self._exact.items():
+            rows.update((nid, "\x03" + compact) for nid in nids)
+        return list(rows)
+
+    def block_query(self, query: Query) -> tuple[list[tuple[int, int, float]], list[tuple[int, str, str, float]]]:
+        """A query as two tables: its forms (form, words, total word weight) and their keys
+        (form, word, key, factor; factor 0 marks a form written without spaces)."""
+        forms, keys = [], []
+        for fi, (_, qf) in enumerate(self._query_forms(query)):
+            words = list(dict.fromkeys(qf.tokens))
+            forms.append((fi, len(qf.tokens), sum(self._word_weight(t) for t in words)))
+            keys.append((fi, "", "\x03" + qf.compact, 0.0))
+            for t in words:
+                keys.extend((fi, t, k, 1.0) for k in self._keys((t,)))
+                keys.append((fi, t, "\x01" + t, 1.0))
+                if _fuzzy_ok(t) and t not in self._postings:
+                    keys.extend((fi, t, "\x02" + d, 0.8) for d in {t} | _deletions(t))
+            keys.extend((fi, a + " " + b, a + b, 1.0) for a, b in zip(qf.tokens, qf.tokens[1:], strict=False))
+        return forms, keys
+
+    def choose(self, covers: Iterable[tuple[int, int, float]]) -> list[tuple[int, int]]:
+        """The in-memory choice of (name, query form) pairs to score, from (name, query form,
+        cover) rows ranked elsewhere."""
+        best: dict[int, tuple[float, int]] = {}
+        for nid, fi, cover in covers:
+            if nid not in best or best[nid][0] < cover:
+                best[nid] = (cover, fi)
+        return self._choose(best)
+
 
     # --- scoring ----------------------------------------------------------------------
 
@@ -279,14 +338,16 @@ class Matcher:
             return ORG
         return None
 
-    def match(self, query: Query, threshold: float = 0.7, limit: int = 5) -> list[Match]:
-        """Entries scoring at least threshold, best first, at most limit."""
+    def match(self, query: Query, threshold: float = 0.7, limit: int = 5,
+              blocked: list[tuple[int, int]] | None = None) -> list[Match]:
+        """Entries scoring at least threshold, best first, at most limit. `blocked` gives the
+        (name, query form) pairs to score when blocking was done elsewhere (in SQL)."""
         qnamed = self._query_forms(query)
         qforms = [f for _, f in qnamed]
         origin = {id(f): n for n, f in qnamed}
         by_entry: dict[int, list[tuple[int, NameForm]]] = {}
-        for nid, qf in self._candidates(qforms):
-            by_entry.setdefault(self._names[nid][0], []).append((nid, qf))
+        for nid, fi in self._candidates(qforms) if blocked is None else blocked:
+            by_entry.setdefault(self._names[nid][0], []).append((nid, qforms[fi]))
         for ei in self._identifier_hits(query):
             by_entry.setdefault(ei, [])
         out = []
@@ -298,21 +359,24 @@ class Matcher:
         return out[:limit]
 
     def match_many(self, queries: Iterable[Query], threshold: float = 0.7, limit: int = 5,
-                   workers: int = 1, chunk: int = 1000) -> list[list[Match]]:
-        """match() for many queries. With workers > 1 this process works too and forks
-        workers - 1 more (POSIX fork: they share this index); chunks alternate between them."""
+                   workers: int = 1, chunk: int = 1000,
+                   blocked: Sequence[list[tuple[int, int]] | None] | None = None) -> list[list[Match]]:
+        """match() for many queries (with `blocked`, a list beside them, each query's pairs
+        to score). With workers > 1 this process works too and forks workers - 1 more (POSIX
+        fork: they share this index); chunks alternate between them."""
         queries = list(queries)
-        if workers <= 1 or len(queries) < 2 * chunk:
-            return [self.match(q, threshold, limit) for q in queries]
+        items = list(zip(queries, blocked if blocked is not None else [None] * len(queries), strict=True))
+        if workers <= 1 or len(items) < 2 * chunk:
+            return [self.match(q, threshold, limit, b) for q, b in items]
         global _SHARED
-        chunks = [queries[i:i + chunk] for i in range(0, len(queries), chunk)]
+        chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
         mine = [c for i, c in enumerate(chunks) if i % workers == 0]
         theirs = [(c, threshold, limit) for i, c in enumerate(chunks) if i % workers]
         _SHARED = self
         try:
             with mp.get_context("fork").Pool(workers - 1) as pool:
                 pending = pool.map_async(_work, theirs, chunksize=1)
-                done = [[self.match(q, threshold, limit) for q in c] for c in mine]
+                done = [[self.match(q, threshold, limit, b) for q, b in c] for c in mine]
                 other = pending.get()
         finally:
             _SHARED = None
@@ -324,15 +388,6 @@ class Matcher:
             else:
                 out.extend([Match(self.entries[ei], s, ex) for ei, s, ex in hits] for hits in next(it_other))
         return out
-
-    def index_keys(self) -> list[tuple[int, str]]:
-        """(entry index, key) for every blocking key of every entry: the index as a table,
-        for engines that block in SQL (chipwatch.screening.blocking)."""
-        return sorted({(self._names[nid][0], key) for key, nids in self._postings.items() for nid in nids})
-
-    def query_keys(self, query: Query) -> list[str]:
-        """The blocking keys of a query's forms."""
-        return sorted({k for _, f in self._query_forms(query) for k in self._keys(f.tokens)})
 
     def identifier_hits(self, query: Query) -> set[int]:
         """Entries (by index) sharing an identifier with the query."""
@@ -467,9 +522,9 @@ def _summary(ex: dict, score: float) -> str:
 _SHARED: Matcher | None = None
 
 
-def _work(args: tuple[list[Query], float, int]) -> list[list[tuple[int, float, dict]]]:
-    queries, threshold, limit = args
+def _work(args: tuple[list[tuple[Query, list | None]], float, int]) -> list[list[tuple[int, float, dict]]]:
+    items, threshold, limit = args
     assert _SHARED is not None
     index = _SHARED._entry_index()
-    return [[(index[id(m.entry)], m.score, m.explanation) for m in _SHARED.match(q, threshold, limit)]
-            for q in queries]
+    return [[(index[id(m.entry)], m.score, m.explanation) for m in _SHARED.match(q, threshold, limit, b)]
+            for q, b in items]

@@ -11,9 +11,12 @@ entry is on the list), `owned` (owned 50 % or more by listed parties, with the c
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 
+from chipwatch.engines import open_engine
 from chipwatch.names.normalize import name_key
+from chipwatch.screening.blocking import SqlBlocker
 from chipwatch.screening.links import kb_ownership
 from chipwatch.screening.lists.model import ListEntry, ListName
 from chipwatch.screening.matcher import Match, Matcher, Query
@@ -100,26 +103,40 @@ def bridge(store: Store, query: Query) -> tuple[Query, str | None, dict]:
 
 def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = None, threshold: float = 0.7,
            limit: int = 5, engine: str = "duckdb", indexes: list[ListIndex] | None = None,
-           progress=None, sql_blocking: bool = False) -> dict[str, list[Hit]]:
+           progress=None, sql_blocking: bool = True, workers: int | None = None,
+           chunk: int = 20_000) -> dict[str, list[Hit]]:
     """Top hits per query (by id), best first, across the latest version of each list.
-    `engine` runs the ownership rule; with `sql_blocking` it also ranks the candidates
-    (chipwatch.screening.blocking), for batches meant for Spark."""
+    `engine` (duckdb or spark) runs the ownership rule and, with `sql_blocking`, ranks the
+    candidates in SQL (chipwatch.screening.blocking); without it the matcher's in-memory
+    index does (quicker for a handful of names). Queries go in chunks, scored by `workers`
+    processes (default: one per core); `progress(n)` is called after each chunk."""
     indexes = indexes if indexes is not None else list_indexes(store, lists, engine)
+    workers = workers or os.cpu_count() or 1
     bridged = {qid: bridge(store, q) for qid, q in queries.items()}
-    batched = {}
-    if sql_blocking:
-        from chipwatch.screening.blocking import match_batch
-
-        widened = {qid: b[0] for qid, b in bridged.items()}
-        batched = {idx.version: match_batch(idx.matcher, widened, engine, threshold, limit) for idx in indexes}
+    found: dict[str, dict[str, list[Match]]] = {idx.version: {} for idx in indexes}
+    eng = open_engine(engine) if sql_blocking else None
+    try:
+        blockers = [SqlBlocker(idx.matcher, eng, f"b{i}_") if eng else None for i, idx in enumerate(indexes)]
+        ids = list(queries)
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            widened = [bridged[qid][0] for qid in part]
+            for idx, blocker in zip(indexes, blockers, strict=True):
+                blocked = blocker.block(widened) if blocker else None
+                matches = idx.matcher.match_many(widened, threshold, limit, workers=workers, blocked=blocked)
+                found[idx.version].update(zip(part, matches, strict=True))
+            if progress:
+                progress(len(part))
+    finally:
+        if eng:
+            eng.close()
     out: dict[str, list[Hit]] = {}
     kb = None  # the graph's own ownership results, computed when first needed
     for qid in queries:
         widened, entity, via_kb = bridged[qid]
         hits: list[Hit] = []
         for idx in indexes:
-            found = batched[idx.version][qid] if sql_blocking else idx.matcher.match(widened, threshold, limit)
-            matches = {m.entry.list_id: m for m in found}
+            matches = {m.entry.list_id: m for m in found[idx.version][qid]}
             if idx.kind == "ofac":  # the graph may know the entry's ent_num outright
                 for ent_num in (widened.identifiers or {}).get("ofac_ent_num", []):
                     if ent_num in idx.entries and ent_num not in matches:
@@ -147,6 +164,4 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
                                  "via": via_kb}, owned.chain))
         hits.sort(key=lambda h: (-h.score, h.list, h.list_id))
         out[qid] = hits[:limit]
-        if progress:
-            progress()
     return out

@@ -76,7 +76,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         empty = [qid for qid, q in queries.items() if not q.names]
         if empty:
             raise HTTPException(400, f"query '{empty[0]}' has no name (properties.name)")
-        hits = screen(state().cw.store, queries, threshold=threshold, limit=limit, indexes=indexes)
+        hits = screen(state().cw.store, queries, threshold=threshold, limit=limit, indexes=indexes, sql_blocking=False)
         return {
             "responses": {qid: {"status": 200, "results": [result(h, threshold) for h in hits[qid]],
                                 "total": {"value": len(hits[qid]), "relation": "eq"},
