@@ -356,6 +356,26 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
 
 
+@app.command()
+def report(lang: Annotated[str, typer.Option("--lang", help="en or zh-TW")] = "en",
+           fmt: Annotated[str, typer.Option("--format", help="html, pdf or md")] = "html",
+           output: Annotated[Path, typer.Option("-o", "--out", help="the file to write")] = Path("report.html"),
+           draws: Annotated[int, typer.Option(help="Monte Carlo draws per scenario")] = 2000,
+           seed: Annotated[int, typer.Option(help="random seed of the scenario runs")] = 1) -> None:
+    """A report that follows the article (materials, design, fabrication, cooperation, limits) with
+    computed sections (chokepoints, technology gap, scenarios, sanctions, consistency), every
+    number footnoted to its sources."""
+    from chipwatch.api import Chipwatch
+    from chipwatch.i18n import norm_lang
+    from chipwatch.report import FORMATS, write_report
+
+    if fmt not in FORMATS:
+        raise ChipwatchError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
+    with Chipwatch(_db()) as cw:
+        info = write_report(cw, output, lang=norm_lang(lang), fmt=fmt, draws=draws, seed=seed)
+    out.print(f"wrote {output} ({fmt}, {norm_lang(lang)}): " + ", ".join(f"{v} {k}" for k, v in info.items()), markup=False)
+
+
 scenario_app = typer.Typer(help="What-if scenarios: an LP over the supply network, with Monte Carlo.",
                            no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")

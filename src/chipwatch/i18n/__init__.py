@@ -1,0 +1,63 @@
+"""Labels in English and Traditional Chinese (zh-TW) for the explorer and the reports.
+
+UI strings live in this folder's YAML files (`key: {en: …, zh-TW: …}`), one file per part
+(ui.yaml for the explorer, report.yaml for reports); a key may be defined once. Types,
+statuses, tags and predicates take their labels from the model's vocabulary.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.model.vocabulary import vocabulary
+
+LANGS = ("en", "zh-TW")
+ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "zh-tw": "zh-TW", "zh-hant": "zh-TW", "zh": "zh-TW"}
+
+
+def norm_lang(lang: str | None) -> str:
+    """'en' or 'zh-TW' from any common spelling; a clear error otherwise."""
+    if lang is None:
+        return "en"
+    got = ALIASES.get(lang.strip().lower())
+    if got is None:
+        raise ChipwatchError(f"language '{lang}': use en or zh-TW")
+    return got
+
+
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(Path(__file__).parent.glob("*.yaml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in out:
+                raise ChipwatchError(f"{path.name}: label '{key}' is already defined in another file")
+            missing = [lang for lang in LANGS if not isinstance(value, dict) or not value.get(lang)]
+            if missing:
+                raise ChipwatchError(f"{path.name}: label '{key}' has no {', '.join(missing)} text")
+            out[key] = value
+    return out
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The label `key` in `lang`, with {placeholders} filled from `values`."""
+    entry = labels().get(key)
+    if entry is None:
+        raise KeyError(f"no label '{key}' in chipwatch/i18n/*.yaml")
+    text = entry[norm_lang(lang)]
+    return text.format(**values) if values else text
+
+
+def vocab(kind: str, key: str, lang: str) -> str:
+    """The vocabulary's label of a type, status, tag or predicate."""
+    return vocabulary().label(kind, key, "zh-Hant" if norm_lang(lang) == "zh-TW" else "en")
+
+
+def name_in(lang: str, label_en: str | None, label_zh: str | None) -> str:
+    """An entity's display name: Chinese first in zh-TW, English first in en."""
+    first, second = (label_zh, label_en) if norm_lang(lang) == "zh-TW" else (label_en, label_zh)
+    return first or second or ""
