@@ -611,6 +611,27 @@ def unit_factor(a: Assumption) -> float:
     return a._factor
 
 
+def with_values(sc: Scenario, values: dict[str, float]) -> Scenario:
+    """The scenario with some assumptions fixed at a value (as the explorer edits them), in
+    each assumption's own unit; unknown names, end-use shares and negative values are errors."""
+    by_name = {a.name: a for a in sc.assumptions}
+    for name, value in values.items():
+        a = by_name.get(name)
+        if a is None:
+            raise ChipwatchError(f"assumption '{name}': not in scenario {sc.name}; "
+                                 f"it has {', '.join(x.name for x in sc.assumptions if x.shares is None)}")
+        if a.shares is not None:
+            raise ChipwatchError(f"assumption '{name}': gives end-use shares, not a value; edit the scenario file")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0 or value == float("inf"):
+            raise ChipwatchError(f"assumption '{name}': {value!r} is not a number 0 or more (in {a.unit})")
+    out = sc.model_copy(update={"assumptions": [
+        a.model_copy(update={"value": float(values[a.name]), "min": None, "max": None, "mode": None, "dist": None,
+                             "why": f"set to {values[a.name]:g} {a.unit} in this run (file: {a.why})"})
+        if a.name in values else a for a in sc.assumptions]})
+    out._path, out._where = sc._path, sc._where
+    return out
+
+
 def list_scenarios() -> list[dict]:
     """The bundled scenarios: name, title and description (en, and zh-Hant where given)."""
     out = []
@@ -636,4 +657,4 @@ def _inherited_as_of(doc: dict) -> str | None:
     return None
 
 
-__all__ = ["Scenario", "Assumption", "load_scenario", "list_scenarios", "bundled_names"]
+__all__ = ["Scenario", "Assumption", "load_scenario", "list_scenarios", "bundled_names", "with_values"]

@@ -19,7 +19,11 @@ OPTIONAL = {"country": "countries", "schema": "schema", "inn": "inn", "ogrn": "o
 
 def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
     """Queries keyed by the row's `id` column, or by its line number."""
-    text = read_text(Path(path))
+    return parse_queries(read_text(Path(path)), str(path), column)
+
+
+def parse_queries(text: str, where: str, column: str = "name", max_rows: int = MAX_ROWS) -> dict[str, Query]:
+    """Queries from CSV text (`where` names it in errors), at most `max_rows`."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -27,13 +31,13 @@ def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if column.lower() not in fields:
-        raise ChipwatchError(f"{path}:1: no column '{column}'; the header has: {', '.join(reader.fieldnames or [])} "
+        raise ChipwatchError(f"{where}:1: no column '{column}'; the header has: {', '.join(reader.fieldnames or [])} "
                              f"(choose one with --column)")
     reader.fieldnames = fields
     out: dict[str, Query] = {}
     for row in reader:
-        if len(out) >= MAX_ROWS:
-            raise ChipwatchError(f"{path}: more than {MAX_ROWS:,} rows; split the file")
+        if len(out) >= max_rows:
+            raise ChipwatchError(f"{where}: more than {max_rows:,} rows; split the file")
         name = (row.get(column.lower()) or "").strip()
         if not name:
             continue
@@ -43,7 +47,7 @@ def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
         out[qid] = Query(names=[name], schema=(row.get("schema") or "").strip() or None,
                          countries=[country] if country else None, identifiers=ids or None)
     if not out:
-        raise ChipwatchError(f"{path}: no names in column '{column}'")
+        raise ChipwatchError(f"{where}: no names in column '{column}'")
     return out
 
 

@@ -1,82 +1,103 @@
-"""FastAPI app: entities, search, claims and the yente-compatible `/match/{dataset}`.
-Read-only: nothing here writes the store."""
+"""The FastAPI app: the explorer's pages (each with a JSON twin), the REST API under /api
+and the yente-compatible `POST /match/{dataset}`. Read-only unless started with
+`allow_write` and a token."""
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
-from functools import cached_property
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi import Query as Param
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from chipwatch import __version__
 from chipwatch.errors import ChipwatchError
+from chipwatch.server import pages, rest
+from chipwatch.server.cache import ResponseCache
 from chipwatch.server.match import MatchRequest, result, to_query
+from chipwatch.server.state import State
+
+STATIC = Path(__file__).with_name("static")
+NOT_FOUND = ("no entity", "no list version", "no source", "no scenario")
 
 
-class State:
-    """The open store and, built on first use, the list indexes for matching."""
-
-    def __init__(self, db: str | Path | None):
-        from chipwatch.api import Chipwatch
-
-        self.cw = Chipwatch(db)
-
-    @cached_property
-    def indexes(self):
-        from chipwatch.screening.screen import list_indexes
-
-        return list_indexes(self.cw.store)
+def node_modules() -> Path | None:
+    """Where npm installed the front-end packages (`make install`): $CHIPWATCH_NODE_MODULES,
+    or node_modules/ in the source checkout."""
+    for where in (os.environ.get("CHIPWATCH_NODE_MODULES"), Path(__file__).resolve().parents[3] / "node_modules"):
+        if where and (Path(where) / "cytoscape" / "dist" / "cytoscape.min.js").is_file():
+            return Path(where)
+    return None
 
 
-def create_app(db: str | Path | None = None) -> FastAPI:
-    holder: dict[str, State] = {}
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/match/")) or path.endswith(".json") or path in ("/openapi.json",)
+
+
+def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None) -> FastAPI:
+    if allow_write and not token:
+        raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
+    st = State(db, allow_write, token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        holder["state"] = State(db)
         yield
-        holder["state"].cw.close()
+        st.close()
 
     app = FastAPI(title="chipwatch", version=__version__, lifespan=lifespan,
-                  description="A sourced, time-aware knowledge graph of semiconductor supply chains under sanctions.")
+                  description="A sourced, time-aware knowledge graph of semiconductor supply chains under sanctions. "
+                              "Explorer pages at /, each with a JSON twin (.json); the REST API under /api; "
+                              "yente-compatible matching at POST /match/{dataset}.")
+    app.state.chipwatch = st
+
+    def error(request: Request, status: int, message: str):
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status)
+        return pages.error_page(request, status, message, False)
 
     @app.exception_handler(ChipwatchError)
-    async def user_error(request, exc: ChipwatchError):
-        status = 404 if str(exc).startswith(("no entity", "no list version")) else 400
-        return JSONResponse({"error": str(exc)}, status_code=status)
+    async def user_error(request: Request, exc: ChipwatchError):
+        return error(request, 404 if str(exc).startswith(NOT_FOUND) else 400, str(exc))
 
-    def state() -> State:
-        return holder["state"]
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return error(request, exc.status_code, str(exc.detail))
 
-    @app.get("/entities/{entity_id}", summary="An entity: names, identifiers, list entries, claims with evidence")
-    def entity(entity_id: str, as_of: str | None = None):
-        if not state().cw.store.has_entity(entity_id):
-            raise HTTPException(404, f"no entity with id '{entity_id}'")
-        return state().cw.entity_view(entity_id, as_of)
+    @app.exception_handler(404)
+    async def not_found(request: Request, exc):
+        return error(request, 404, getattr(exc, "detail", None) or f"no page at {request.url.path}")
 
-    @app.get("/search", summary="Entities by name in any script")
-    def search(q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
-        from chipwatch.frames import rows
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else str(exc)
+        if wants_json(request):
+            return JSONResponse({"error": message, "detail": exc.errors()}, status_code=422)
+        return pages.error_page(request, 422, message, False)
 
-        return rows(state().cw.search(q, limit))
+    app.include_router(rest.router(allow_write))
+    app.include_router(pages.router())
 
-    @app.post("/match/{dataset}", summary="yente-compatible matching against the imported sanctions lists")
+    @app.post("/match/{dataset}", tags=["yente"], summary="yente-compatible matching against the imported sanctions lists")
     def match(dataset: str, body: MatchRequest, threshold: float = Param(0.7, ge=0, le=1),
               limit: int = Param(5, ge=1, le=50)):
         from chipwatch.screening.screen import screen
 
-        kinds = {i.kind for i in state().indexes}
+        kinds = {i.kind for i in st.indexes}
         if dataset not in ("default", "all", *kinds):
             raise HTTPException(404, f"no dataset '{dataset}'; use default or one of: {', '.join(sorted(kinds))}")
-        indexes = [i for i in state().indexes if dataset in ("default", "all") or i.kind == dataset]
+        indexes = [i for i in st.indexes if dataset in ("default", "all") or i.kind == dataset]
         queries = {qid: to_query(ex) for qid, ex in body.queries.items()}
         empty = [qid for qid, q in queries.items() if not q.names]
         if empty:
             raise HTTPException(400, f"query '{empty[0]}' has no name (properties.name)")
-        hits = screen(state().cw.store, queries, threshold=threshold, limit=limit, indexes=indexes, sql_blocking=False)
+        hits = screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=indexes, sql_blocking=False)
         return {
             "responses": {qid: {"status": 200, "results": [result(h, threshold) for h in hits[qid]],
                                 "total": {"value": len(hits[qid]), "relation": "eq"},
@@ -86,4 +107,14 @@ def create_app(db: str | Path | None = None) -> FastAPI:
             "matcher": {"name": "chipwatch", "version": __version__, "threshold": threshold},
         }
 
+    vendor = node_modules()
+
+    @app.get("/static/vendor/cytoscape.min.js", include_in_schema=False)
+    def cytoscape():
+        if vendor is None:
+            raise HTTPException(404, "cytoscape is not installed: run `make install` (npm install) in the checkout")
+        return FileResponse(vendor / "cytoscape" / "dist" / "cytoscape.min.js", media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(ResponseCache, state=st)
     return app

@@ -23,7 +23,13 @@ def read_text(path: Path) -> str:
         raise ChipwatchError(f"{path}: the file is empty")
     if size > MAX_BYTES:
         raise ChipwatchError(f"{path}: {size / 2**30:.1f} GiB is more than the 1 GiB a list may have; split it")
-    data = path.read_bytes()
+    return decode(path.read_bytes(), str(path))
+
+
+def decode(data: bytes, where: str) -> str:
+    """UTF-8 (with or without BOM), else Windows-1251 or GBK, whichever reads as language."""
+    if not data:
+        raise ChipwatchError(f"{where}: the file is empty")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -31,7 +37,7 @@ def read_text(path: Path) -> str:
     # Any byte decodes as Windows-1251, so guess by which reading looks like language.
     best = from_bytes(data, cp_isolation=list(LEGACY)).best()
     if best is None:
-        raise ChipwatchError(f"{path}: not UTF-8, Windows-1251 or GBK text; save it as UTF-8")
+        raise ChipwatchError(f"{where}: not UTF-8, Windows-1251 or GBK text; save it as UTF-8")
     return str(best)
 
 

@@ -1,0 +1,173 @@
+"""The explorer's HTML pages. Each has a JSON twin at the same URL with `.json` (Datasette
+style) returning the data its template renders (server/views.py). `?lang=zh-TW` switches
+every label; links carry it on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import Query as Param
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.i18n import norm_lang, t, vocab
+from chipwatch.server import rest, views
+from chipwatch.server.state import State
+
+TEMPLATES = Path(__file__).with_name("templates")
+NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/scenario", "nav.scenario"),
+       ("/screen", "nav.screen"), ("/sources", "nav.sources"))
+
+env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                  trim_blocks=True, lstrip_blocks=True)
+env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
+
+
+def lang_of(request: Request) -> str:
+    try:
+        return norm_lang(request.query_params.get("lang"))
+    except ChipwatchError:
+        return "en"
+
+
+def render(request: Request, template: str, data: dict, json_twin: bool, status: int = 200,
+           title: str = "") -> Response:
+    """The page, or its JSON twin."""
+    if json_twin:
+        return JSONResponse(data, status_code=status)
+    lang = lang_of(request)
+
+    def url(path: str, **params) -> str:
+        params = {k: v for k, v in params.items() if v not in (None, "", [], False)}
+        if lang != "en":
+            params["lang"] = lang
+        return path + ("?" + urlencode(params, doseq=True) if params else "")
+
+    other = "en" if lang == "zh-TW" else "zh-TW"
+    query = {k: v for k, v in request.query_params.multi_items() if k != "lang"}
+    switch = request.url.path + "?" + urlencode([*query.items(), *([("lang", other)] if other != "en" else [])])
+    twin_query = urlencode(list(request.query_params.multi_items()))
+    html = env.get_template(template).render(
+        data=data, lang=lang, url=url, nav=NAV, path=request.url.path, switch=switch.rstrip("?"),
+        twin=(request.url.path.rstrip("/") or "/index") + ".json" + ("?" + twin_query if twin_query else ""),
+        title=title, t=lambda key, **kw: t(key, lang, **kw), vocab=lambda kind, key: vocab(kind, key, lang),
+        other_lang=other)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str, json_twin: bool) -> Response:
+    if json_twin:
+        return JSONResponse({"error": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, False, status, str(status))
+
+
+def router() -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+
+    def st(request: Request) -> State:
+        return request.app.state.chipwatch
+
+    @pages.get("/")
+    @pages.get("/index.json")
+    def home(request: Request):
+        return render(request, "home.html", views.home(st(request).cw, lang_of(request)),
+                      request.url.path.endswith(".json"))
+
+    @pages.get("/entity/{entity_id}")
+    def entity(request: Request, entity_id: str, as_of: str | None = Param(None, max_length=10)):
+        twin = entity_id.endswith(".json")
+        entity_id = entity_id.removesuffix(".json")
+        cw = st(request).cw
+        if not cw.store.has_entity(entity_id):
+            return error_page(request, 404, t("error.no_entity", lang_of(request), id=entity_id), twin)
+        data = views.entity(cw, entity_id, lang_of(request), as_of or None)
+        return render(request, "entity.html", data, twin, title=data["name"])
+
+    @pages.get("/search")
+    @pages.get("/search.json")
+    def search(request: Request, q: str = Param("", max_length=200)):
+        from chipwatch.api import rows
+
+        found = views._clean(rows(st(request).cw.search(q, 50))) if q.strip() else []
+        return render(request, "search.html", {"q": q, "results": found}, request.url.path.endswith(".json"))
+
+    @pages.get("/graph")
+    @pages.get("/graph.json")
+    def graph(request: Request, type: list[str] = Param([]), status: list[str] = Param([]),  # noqa: A002
+              as_of: str | None = Param(None, max_length=10)):
+        data = views.graph(st(request).cw, lang_of(request), type or None, status or None, as_of or None)
+        return render(request, "graph.html", data, request.url.path.endswith(".json"))
+
+    @pages.get("/analysis")
+    @pages.get("/analysis.json")
+    def analysis(request: Request, as_of: str | None = Param(None, max_length=10)):
+        data = views.analysis(st(request).cw, lang_of(request), as_of or None)
+        return render(request, "analysis.html", data, request.url.path.endswith(".json"))
+
+    @pages.get("/scenario")
+    @pages.get("/scenario.json")
+    def scenario(request: Request, name: str = Param("baseline", max_length=100), run: bool = False,
+                 draws: int = Param(1000, ge=0, le=views.MAX_DRAWS), seed: int = Param(0, ge=0, le=2**31 - 1)):
+        values = {}
+        for key, value in request.query_params.items():
+            if key.startswith("set."):
+                try:
+                    values[key[4:]] = float(value)
+                except ValueError:
+                    raise ChipwatchError(f"{key}={value!r}: not a number") from None
+        data = views.scenarios_page(st(request).cw, lang_of(request), name, run, draws, seed, values)
+        return render(request, "scenario.html", data, request.url.path.endswith(".json"))
+
+    @pages.get("/screen")
+    @pages.get("/screen.json")
+    def screen_get(request: Request, q: list[str] = Param([])):
+        names = [n.strip() for line in q for n in line.splitlines() if n.strip()][: rest.MAX_NAMES]
+        return screen_result(request, names, None, request.url.path.endswith(".json"))
+
+    @pages.post("/screen")
+    @pages.post("/screen.json")
+    async def screen_post(request: Request, names: str = Form("", max_length=50_000),
+                          file: UploadFile | None = File(None), column: str = Form("name", max_length=100)):
+        queries = None
+        if file is not None and file.filename:
+            data = await rest.read_upload(file, rest.MAX_UPLOAD)
+            queries = rest.csv_queries(data, file.filename, column)
+        listed = [n.strip() for n in names.splitlines() if n.strip()]
+        if len(listed) > rest.MAX_NAMES:
+            raise ChipwatchError(f"{len(listed)} names: paste at most {rest.MAX_NAMES}, or upload a CSV "
+                                 f"(at most {rest.MAX_UPLOAD_ROWS:,} rows)")
+        return await run_in_threadpool(screen_result, request, listed, queries, request.url.path.endswith(".json"))
+
+    def screen_result(request: Request, names: list[str], queries: dict | None, twin: bool) -> Response:
+        from chipwatch.screening.matcher import Query
+
+        state = st(request)
+        if queries is None and names:
+            queries = {str(i): Query([n]) for i, n in enumerate(names, 1)}
+        hits = rest.run_screen(state, queries) if queries else None
+        data = views.screening(state.cw, hits, queries, lang_of(request))
+        data["names"] = names
+        return render(request, "screen.html", data, twin)
+
+    @pages.get("/sources")
+    @pages.get("/sources.json")
+    def sources(request: Request):
+        return render(request, "sources.html", views.sources(st(request).cw), request.url.path.endswith(".json"))
+
+    @pages.get("/source/{source_id}")
+    def source(request: Request, source_id: str):
+        twin = source_id.endswith(".json")
+        source_id = source_id.removesuffix(".json")
+        try:
+            data = views.source(st(request).cw, source_id, lang_of(request))
+        except ChipwatchError as exc:
+            return error_page(request, 404, str(exc), twin)
+        return render(request, "source.html", data, twin, title=data["source"]["title"])
+
+    return pages

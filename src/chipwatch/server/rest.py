@@ -1,0 +1,201 @@
+"""The REST API under /api: JSON for everything the command line does, read-only. The one
+write endpoint (importing a sanctions list) exists only with --allow-write and a token."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
+from fastapi import Query as Param
+from pydantic import BaseModel, Field
+
+from chipwatch.api import rows
+from chipwatch.errors import ChipwatchError
+from chipwatch.server import views
+from chipwatch.server.state import State
+
+MAX_UPLOAD = 2 * 2**20  # bytes of an uploaded CSV
+MAX_UPLOAD_ROWS = 5_000
+MAX_NAMES = 500  # names in one JSON screening request
+MAX_LIST_UPLOAD = 256 * 2**20
+
+Status = Literal["fact", "reported", "speculated", "planned", "disputed"]
+AsOf = Annotated[str | None, Param(description="keep claims valid at some time in this period: 2022, 2022-03, 2022-03-31",
+                                   max_length=10, pattern=r"^\d{4}(-\d{2}){0,2}$")]
+
+
+def state(request: Request) -> State:
+    return request.app.state.chipwatch
+
+
+St = Annotated[State, Depends(state)]
+
+
+class ScenarioRun(BaseModel):
+    name: str = Field("baseline", max_length=100, description="a bundled scenario (GET /api/scenarios)")
+    draws: int = Field(1000, ge=0, le=views.MAX_DRAWS, description="Monte Carlo draws")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    assumptions: dict[str, Annotated[float, Field(ge=0, le=1e12)]] = Field(
+        default_factory=dict, max_length=50, description="assumption name -> value in its unit (fixed for this run)")
+
+
+class ScreenRequest(BaseModel):
+    names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(..., min_length=1, max_length=MAX_NAMES)
+    threshold: float = Field(0.7, ge=0, le=1)
+    limit: int = Field(5, ge=1, le=50)
+
+
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ChipwatchError(f"{file.filename}: more than {limit // 2**20} MB; upload at most {limit // 2**20} MB "
+                             f"or use `chipwatch screen FILE` on the command line")
+    return data
+
+
+def run_screen(st: State, queries: dict, threshold: float = 0.7, limit: int = 5) -> dict:
+    from chipwatch.screening.screen import screen
+
+    if not st.cw.store.list_versions():
+        raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
+    return screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=st.indexes, sql_blocking=False)
+
+
+def csv_queries(data: bytes, filename: str, column: str) -> dict:
+    from chipwatch.screening.batch import parse_queries
+    from chipwatch.screening.lists.text import decode
+
+    return parse_queries(decode(data, filename), filename, column, max_rows=MAX_UPLOAD_ROWS)
+
+
+def router(allow_write: bool) -> APIRouter:
+    api = APIRouter(prefix="/api", tags=["api"])
+
+    @api.get("/entities/{entity_id}", summary="An entity: names, identifiers, list entries, claims with evidence")
+    def entity(st: St, entity_id: str, as_of: AsOf = None):
+        if not st.cw.store.has_entity(entity_id):
+            raise HTTPException(404, f"no entity with id '{entity_id}'")
+        return views._clean(st.cw.entity_view(entity_id, as_of))
+
+    @api.get("/search", summary="Entities by name in any script")
+    def search(st: St, q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
+        return views._clean(rows(st.cw.search(q, limit)))
+
+    @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does")
+    def claims(st: St, subject: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
+               object: str | None = Param(None, max_length=200),  # noqa: A002
+               status: list[Status] | None = Param(None), tag: str | None = Param(None, max_length=100),
+               as_of: AsOf = None, limit: int = Param(500, ge=1, le=5000)):
+        df = st.cw.claims(subject=subject, predicate=predicate, object=object, status=status, as_of=as_of, tag=tag)
+        return views._clean(st.cw.claims_with_evidence(df.head(limit)))
+
+    @api.get("/timeline", summary="Dated events in order")
+    def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100)):
+        return views._clean(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
+
+    @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
+    def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
+        g = st.cw.neighbours(entity_id, radius, as_of)
+        return {"nodes": [{"id": n, **{k: d.get(k) for k in ("type", "label_en", "label_zh")}} for n, d in g.nodes(data=True)],
+                "edges": [{"subject": u, "predicate": d["predicate"], "object": v, "claim": d["claim"], "status": d["status"]}
+                          for u, v, d in g.edges(data=True)]}
+
+    @api.get("/trace/{product}", summary="A product's chain: design, fab (node), equipment, materials, channels")
+    def trace(st: St, product: str, as_of: AsOf = None):
+        from chipwatch.analysis.trace import trace as run
+
+        return views._clean(run(st.cw.store, st.cw.resolve(product), as_of))
+
+    @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
+    def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000)):
+        from chipwatch.analysis.chokepoints import chokepoints as run
+
+        return views._clean([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
+
+    @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
+    def gap(st: St, as_of: AsOf = None):
+        from chipwatch.analysis.gap import gap as run
+
+        return views._clean([g.to_dict() for g in run(st.cw.store, as_of)])
+
+    @api.get("/check", summary="Consistency findings")
+    def check(st: St, severity: Literal["error", "warning", "info"] = "info"):
+        from chipwatch.analysis.check import check as run
+
+        return views._clean([f.to_dict() for f in run(st.cw.store, severity)])
+
+    @api.get("/scenarios", summary="The bundled scenarios")
+    def scenarios():
+        from chipwatch.scenarios import list_scenarios
+
+        return list_scenarios()
+
+    @api.get("/scenarios/{name}", summary="A bundled scenario's interventions and assumptions")
+    def scenario(name: str):
+        from chipwatch.scenarios import bundled_names, load_scenario
+
+        if name not in bundled_names():
+            raise HTTPException(404, f"no scenario '{name}'; bundled: {', '.join(bundled_names())}")
+        return views._clean(load_scenario(name).to_dict())
+
+    @api.post("/scenarios/run", summary="Run a bundled scenario (parameters in the body, at most 20,000 draws)")
+    def scenario_run(st: St, body: ScenarioRun):
+        from chipwatch.scenarios import bundled_names, load_scenario, run_scenario, with_values
+
+        if body.name not in bundled_names():
+            raise HTTPException(404, f"no scenario '{body.name}'; bundled: {', '.join(bundled_names())}")
+        sc = load_scenario(body.name)
+        if body.assumptions:
+            sc = with_values(sc, body.assumptions)
+        return views._clean(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
+
+    @api.post("/screen", summary="Screen names (any script) against the imported lists")
+    def screen_names(st: St, body: ScreenRequest):
+        from chipwatch.screening.matcher import Query
+
+        queries = {str(i): Query([n]) for i, n in enumerate(body.names, 1)}
+        hits = run_screen(st, queries, body.threshold, body.limit)
+        return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+
+    @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)")
+    async def screen_csv(st: St, file: UploadFile = File(...), column: str = Form("name", max_length=100),
+                         threshold: float = Form(0.7, ge=0, le=1)):
+        from starlette.concurrency import run_in_threadpool
+
+        queries = csv_queries(await read_upload(file, MAX_UPLOAD), file.filename or "upload.csv", column)
+        hits = await run_in_threadpool(run_screen, st, queries, threshold)
+        return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+
+    @api.get("/sources", summary="The sources, with how many claims each supports")
+    def sources(st: St):
+        return views.sources(st.cw)["sources"]
+
+    @api.get("/sources/{source_id}", summary="A source and all its claims")
+    def source(st: St, source_id: str):
+        return views.source(st.cw, source_id, "en")
+
+    if allow_write:
+        @api.post("/lists/{kind}", summary="Import a sanctions list (needs --allow-write and the bearer token)")
+        async def import_list(st: St, kind: Literal["ofac", "un", "bis", "ftm"], file: UploadFile = File(...),
+                              date: str | None = Form(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                              authorization: str | None = Header(None)):
+            from starlette.concurrency import run_in_threadpool
+
+            from chipwatch.store.lists import import_list as run
+
+            given = (authorization or "").removeprefix("Bearer ").strip()
+            if not st.token or not secrets.compare_digest(given.encode(), st.token.encode()):
+                raise HTTPException(401, "a write needs the token given to `chipwatch serve --allow-write`: "
+                                         "send it as 'Authorization: Bearer TOKEN'")
+            data = await read_upload(file, MAX_LIST_UPLOAD)
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(file.filename or f"{kind}.upload").name
+                path.write_bytes(data)
+                counts = await run_in_threadpool(run, st.db, kind, path, date)
+            st.changed()
+            return counts
+
+    return api

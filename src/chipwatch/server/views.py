@@ -1,0 +1,213 @@
+"""The data of each explorer page, as JSON-able dicts: the page's `.json` twin returns
+exactly this, and its HTML template renders it. Everything is read from the library."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from chipwatch.api import Chipwatch, rows
+from chipwatch.errors import ChipwatchError
+from chipwatch.i18n import name_in, vocab
+from chipwatch.model.vocabulary import vocabulary
+
+STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
+STAGES = ("materials", "design", "fabrication", "cooperation")
+MAX_DRAWS = 20_000
+
+
+def _clean(value: Any) -> Any:
+    """NaN (pandas' missing) -> None, recursively."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def names_of(cw: Chipwatch, lang: str) -> dict[str, str]:
+    """Entity id -> display name in `lang` (memoised per open store)."""
+    def compute() -> dict[str, str]:
+        got = cw.store.con.execute("SELECT id, label_en, label_zh FROM entities").fetchall()
+        return {i: name_in(lang, en, zh) or i for i, en, zh in got}
+    return cw.store.memo(("display-names", lang), compute)
+
+
+def source_titles(cw: Chipwatch) -> dict[str, str]:
+    def compute() -> dict[str, str]:
+        got = cw.store.con.execute("SELECT id, title, author, date FROM sources").fetchall()
+        return {i: ", ".join(x for x in (author, title, date) if x) for i, title, author, date in got}
+    return cw.store.memo("source-titles", compute)
+
+
+def claim_rows(cw: Chipwatch, items: list[dict], lang: str) -> list[dict]:
+    """Claims with evidence, each with the display names, labels and source titles a page shows."""
+    names, titles = names_of(cw, lang), source_titles(cw)
+    ents = vocabulary().entity_qualifiers
+    for c in items:
+        c["subject_name"] = names.get(c["subject"], c["subject"])
+        c["object_name"] = names.get(c["object"]) if c.get("object") else None
+        c["predicate_label"] = vocab("predicate", c["predicate"], lang)
+        c["status_label"] = vocab("status", c["status"], lang)
+        c["qualifier_links"] = [{"key": k, "id": v, "name": names.get(v, v)} for k, v in (c.get("qualifiers") or {}).items()
+                                if k in ents and isinstance(v, str)]
+        c["qualifier_text"] = [{"key": k, "value": v} for k, v in (c.get("qualifiers") or {}).items()
+                               if not (k in ents and isinstance(v, str))]
+        for e in c["evidence"]:
+            e["source_title"] = titles.get(e["source"], e["source"])
+    return items
+
+
+# --- pages ------------------------------------------------------------------------------
+
+def home(cw: Chipwatch, lang: str) -> dict:
+    """Headline numbers, the chain by stage and the sanctions timeline."""
+    s = cw.summary()
+    names = names_of(cw, lang)
+    stages = []
+    for stage in STAGES:
+        got = cw.store.con.execute(
+            """SELECT e.id, e.type, count(*) AS n FROM claims c JOIN entities e ON e.id = c.subject
+               WHERE c.chapter = ? GROUP BY e.id, e.type ORDER BY n DESC, e.id LIMIT 12""", [stage]).fetchall()
+        stages.append({"stage": stage, "label": vocab("tag", f"chapter:{stage}", lang),
+                       "claims": s["claims_by_chapter"].get(stage, 0),
+                       "entities": [{"id": i, "name": names.get(i, i), "type": t, "type_label": vocab("type", t, lang),
+                                     "claims": n} for i, t, n in got]})
+    sanctions = sorted(claim_rows(cw, s["sanctions"], lang), key=lambda c: (c.get("valid_from") or "", c["subject"]))
+    return _clean({
+        "counts": s["counts"],
+        "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
+        "claims_by_status": [{"status": k, "label": vocab("status", k, lang), "n": n} for k, n in s["claims_by_status"].items()],
+        "stages": stages,
+        "sanctions": sanctions,
+        "lists": cw.store.list_versions(),
+        "example": {year: claim_rows(cw, items, lang) for year, items in s["example"].items()},
+    })
+
+
+def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -> dict:
+    """One entity: names, identifiers, list entries, sanctions status and its claims by predicate."""
+    view = cw.entity_view(entity_id, as_of)
+    items = claim_rows(cw, view.pop("claims"), lang)
+    groups: dict[str, dict] = {}
+    for c in items:
+        g = groups.setdefault(c["predicate"], {"predicate": c["predicate"], "label": c["predicate_label"], "claims": []})
+        g["claims"].append(c)
+    view["name"] = name_in(lang, view["label_en"], view["label_zh"]) or view["id"]
+    view["type_label"] = vocab("type", view["type"], lang)
+    view["groups"] = sorted(groups.values(), key=lambda g: (-len(g["claims"]), g["predicate"]))
+    view["claim_count"] = len(items)
+    view["status_counts"] = {s: sum(c["status"] == s for c in items) for s in STATUSES}
+    return _clean(view)
+
+
+def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: list[str] | None = None,
+          as_of: str | None = None) -> dict:
+    """Nodes and edges (Cytoscape's elements) of the claims between entities, filtered."""
+    for s in statuses or []:
+        if s not in STATUSES:
+            raise ChipwatchError(f"status '{s}': use one of {', '.join(STATUSES)}")
+    known = set(vocabulary().entity_types)
+    for t in types or []:
+        if t not in known:
+            raise ChipwatchError(f"type '{t}': use one of {', '.join(sorted(known))}")
+    g = cw.graph(as_of, statuses or None)
+    names = names_of(cw, lang)
+    keep = {n for n, d in g.nodes(data=True) if not types or d.get("type") in types}
+    edges = [{"data": {"id": d["claim"], "source": u, "target": v, "predicate": d["predicate"], "status": d["status"],
+                       "label": vocab("predicate", d["predicate"], lang)}}
+             for u, v, d in g.edges(data=True) if u in keep and v in keep]
+    linked = {e["data"][k] for e in edges for k in ("source", "target")}
+    nodes = [{"data": {"id": n, "label": names.get(n, n), "type": d.get("type"), "degree": g.degree(n)}}
+             for n, d in g.nodes(data=True) if n in keep and (n in linked or types)]
+    return {"nodes": nodes, "edges": edges, "as_of": as_of, "types": types or [], "statuses": statuses or [],
+            "all_types": [{"type": t, "label": vocab("type", t, lang)} for t in sorted(known)],
+            "all_statuses": [{"status": s, "label": vocab("status", s, lang)} for s in STATUSES]}
+
+
+def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25) -> dict:
+    """Chokepoints, the technology gap and the consistency findings."""
+    from chipwatch.analysis.check import check
+    from chipwatch.analysis.chokepoints import chokepoints
+    from chipwatch.analysis.gap import gap
+
+    names = names_of(cw, lang)
+
+    def named(d: dict) -> dict:
+        d["subject_name"] = names.get(d.get("subject"), d.get("subject")) if d.get("subject") else None
+        return d
+
+    found = chokepoints(cw.store, as_of)
+    return _clean({
+        "as_of": as_of,
+        "chokepoints": [named(f.to_dict()) for f in found[:top]], "chokepoint_count": len(found),
+        "gap": [named(g.to_dict()) for g in gap(cw.store, as_of)],
+        "check": [f.to_dict() for f in check(cw.store, "info")],
+    })
+
+
+def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool = False, draws: int = 1000,
+                   seed: int = 0, values: dict[str, float] | None = None) -> dict:
+    """The bundled scenarios; the chosen one's assumptions; with `run`, its result."""
+    from chipwatch.scenarios import list_scenarios, load_scenario, run_scenario, with_values
+
+    listed = list_scenarios()
+    zh = lang == "zh-TW"
+    for s in listed:
+        s["label"] = (s.get("title_zh-Hant") if zh else None) or s["title"]
+    name = name or "baseline"
+    if name not in {s["name"] for s in listed}:
+        raise ChipwatchError(f"no scenario '{name}'; bundled: {', '.join(s['name'] for s in listed)}")
+    if not 0 <= draws <= MAX_DRAWS:
+        raise ChipwatchError(f"draws {draws}: give 0 to {MAX_DRAWS:,} (the command line runs more)")
+    sc = load_scenario(name)
+    if values:
+        sc = with_values(sc, values)
+    assumptions = [{"name": a.name, "unit": a.unit, "why": a.why, "editable": a.shares is None,
+                    **({"shares": a.shares} if a.shares is not None else a.describe()),
+                    "central": a.central if a.shares is None else None} for a in sc.assumptions]
+    out: dict = {"scenarios": listed, "name": name, "draws": draws, "seed": seed, "values": values or {},
+                 "assumptions": assumptions, "result": None}
+    if run:
+        res = run_scenario(cw, sc, draws=draws, seed=seed)
+        out["result"] = res
+        mc, point = res.get("montecarlo"), res["point"]
+        out["bars"] = [{"product": p, "label": s["label"], "point": s["share_met"],
+                        **({k: mc["products"][p][k] for k in ("p5", "p50", "p95", "mean")} if mc else {})}
+                       for p, s in point["products"].items()]
+    return _clean(out)
+
+
+def screening(cw: Chipwatch, hits: dict | None, queries: dict | None, lang: str) -> dict:
+    """The lists in the store and, after a search, the hits per query."""
+    out = {"lists": cw.store.list_versions(), "results": None}
+    if hits is not None and queries is not None:
+        names = names_of(cw, lang)
+        out["results"] = [{"id": qid, "query": " / ".join(q.names),
+                           "hits": [{**h.to_dict(), "entity_name": names.get(h.entity) if h.entity else None}
+                                    for h in hits.get(qid, [])]}
+                          for qid, q in queries.items()]
+    return _clean(out)
+
+
+def sources(cw: Chipwatch) -> dict:
+    df = cw.sources().drop(columns=["record"])
+    counts = dict(cw.store.con.execute("SELECT source, count(DISTINCT claim_id) FROM evidence GROUP BY source").fetchall())
+    items = rows(df)
+    for s in items:
+        s["claims"] = counts.get(s["id"], 0)
+    return _clean({"sources": items})
+
+
+def source(cw: Chipwatch, source_id: str, lang: str) -> dict:
+    got = cw.sources()
+    got = got[got["id"] == source_id]
+    if got.empty:
+        raise ChipwatchError(f"no source with id '{source_id}'")
+    ids = [r[0] for r in cw.store.con.execute(
+        "SELECT DISTINCT claim_id FROM evidence WHERE source = ? ORDER BY claim_id", [source_id]).fetchall()]
+    claims = cw.claims()
+    items = claim_rows(cw, cw.claims_with_evidence(claims[claims["id"].isin(ids)]), lang)
+    return _clean({"source": rows(got.drop(columns=["record"]))[0], "claims": items})
