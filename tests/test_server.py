@@ -41,9 +41,9 @@ def test_match_dataset_and_errors(client):
 
 
 def test_entities_and_search(client):
-    r = client.get("/entities/baikal-electronics")
+    r = client.get("/api/entities/baikal-electronics")
     assert r.status_code == 200 and r.json()["sanctions_status"] == "listed"
-    assert client.get("/entities/nobody").status_code == 404
-    r = client.get("/search", params={"q": "贝加尔电子"})
+    assert client.get("/api/entities/nobody").status_code == 404
+    r = client.get("/api/search", params={"q": "贝加尔电子"})
     assert r.json()[0]["entity_id"] == "baikal-electronics"
     assert client.get("/openapi.json").status_code == 200

@@ -19,7 +19,7 @@ class State:
         self.allow_write, self.token = allow_write, token
         self.generation = 0
         self._local = threading.local()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._indexes = None
         self._opened: list[Chipwatch] = []
         self.cache: OrderedDict[str, tuple[int, bytes, str]] = OrderedDict()

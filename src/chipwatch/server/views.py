@@ -140,10 +140,14 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25) 
         return d
 
     found = chokepoints(cw.store, as_of)
+    try:
+        gaps, gap_error = [named(g.to_dict()) for g in gap(cw.store, as_of)], None
+    except ChipwatchError as exc:  # a store built without datasets/reference
+        gaps, gap_error = [], str(exc)
     return _clean({
         "as_of": as_of,
         "chokepoints": [named(f.to_dict()) for f in found[:top]], "chokepoint_count": len(found),
-        "gap": [named(g.to_dict()) for g in gap(cw.store, as_of)],
+        "gap": gaps, "gap_error": gap_error,
         "check": [f.to_dict() for f in check(cw.store, "info")],
     })
 
