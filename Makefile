@@ -7,7 +7,16 @@ DB     ?= chipwatch.duckdb
 
 .PHONY: run test bench lint install clean
 
-$(STAMP): pyproject.toml
+# Debian packages: Chromium (browser tests, driven by Playwright without downloading a browser),
+# Noto CJK fonts (Chinese in PDFs, charts and screenshots), poppler-utils (pdftoppm), wrk (load bench).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils wrk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	@missing="$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; fi
+	npm ci --no-audit --no-fund --loglevel=error
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -15,9 +24,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: $(STAMP)
 	$(BIN)/chipwatch --db $(DB) build datasets/russia datasets/reference
 	$(BIN)/chipwatch --db $(DB) summary
+	$(BIN)/chipwatch --db $(DB) serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -40,4 +53,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) $(NKVENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(NKVENV) $(DB) .pytest_cache node_modules

@@ -19,7 +19,7 @@ def test_partial_dates_round_trip(text):
 
 
 @pytest.mark.parametrize("text,why", [
-    ("2022-13", "months run 01-12"), ("2022-02-30", "days 01-28"), ("22", "YYYY"), ("2022/02", "YYYY"),
+    ("2022-13", "months run 01-12"), ("0000", "years start at 0001"), ("2022-02-30", "days 01-28"), ("22", "YYYY"), ("2022/02", "YYYY"),
 ])
 def test_bad_dates_say_what_is_right(text, why):
     with pytest.raises(ValueError, match=why):

@@ -47,6 +47,8 @@ def _parse(s: str) -> PartialDate:
     if not m:
         raise ValueError(f"date {s!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if year < 1:
+        raise ValueError(f"date {s!r} has year {year:04d}; years start at 0001")
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"date {s!r} has month {month:02d}; months run 01-12")
     if day is not None:

@@ -14,7 +14,13 @@ Every problem in a scenario file is a ChipwatchError of one line,
 `file:line: what is wrong — what would be right`.
 """
 
-from chipwatch.scenarios.model import Scenario, bundled_names, list_scenarios, load_scenario, with_values
+from chipwatch.scenarios.model import (
+    Scenario,
+    bundled_names,
+    list_scenarios,
+    load_scenario,
+    with_values,
+)
 from chipwatch.scenarios.montecarlo import run_scenario
 from chipwatch.scenarios.network import Network, build_network
 from chipwatch.scenarios.render import render_result

@@ -84,7 +84,8 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
     app.include_router(rest.router(allow_write))
     app.include_router(pages.router())
 
-    @app.post("/match/{dataset}", tags=["yente"], summary="yente-compatible matching against the imported sanctions lists")
+    @app.post("/match/{dataset}", tags=["yente"], summary="yente-compatible matching against the imported sanctions lists",
+              responses=rest.ERRORS)
     def match(dataset: str, body: MatchRequest, threshold: float = Param(0.7, ge=0, le=1),
               limit: int = Param(5, ge=1, le=50)):
         from chipwatch.screening.screen import screen

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Request, UploadFile
 from fastapi import Query as Param
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from chipwatch.api import rows
 from chipwatch.errors import ChipwatchError
@@ -23,8 +23,9 @@ MAX_NAMES = 500  # names in one JSON screening request
 MAX_LIST_UPLOAD = 256 * 2**20
 
 Status = Literal["fact", "reported", "speculated", "planned", "disputed"]
+AS_OF = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 AsOf = Annotated[str | None, Param(description="keep claims valid at some time in this period: 2022, 2022-03, 2022-03-31",
-                                   max_length=10, pattern=r"^\d{4}(-\d{2}){0,2}$")]
+                                   max_length=10, pattern=AS_OF)]
 
 
 def state(request: Request) -> State:
@@ -34,7 +35,17 @@ def state(request: Request) -> State:
 St = Annotated[State, Depends(state)]
 
 
+class ErrorBody(BaseModel):
+    error: str = Field(description="what is wrong, and what would be right")
+    detail: list | None = Field(None, description="for 422: each invalid field")
+
+
+ERRORS = {400: {"model": ErrorBody, "description": "bad input"}, 404: {"model": ErrorBody, "description": "not found"},
+          422: {"model": ErrorBody, "description": "a parameter does not fit its schema"}}
+
+
 class ScenarioRun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     name: str = Field("baseline", max_length=100, description="a bundled scenario (GET /api/scenarios)")
     draws: int = Field(1000, ge=0, le=views.MAX_DRAWS, description="Monte Carlo draws")
     seed: int = Field(0, ge=0, le=2**31 - 1)
@@ -43,6 +54,7 @@ class ScenarioRun(BaseModel):
 
 
 class ScreenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(..., min_length=1, max_length=MAX_NAMES)
     threshold: float = Field(0.7, ge=0, le=1)
     limit: int = Field(5, ge=1, le=50)
@@ -72,7 +84,7 @@ def csv_queries(data: bytes, filename: str, column: str) -> dict:
 
 
 def router(allow_write: bool) -> APIRouter:
-    api = APIRouter(prefix="/api", tags=["api"])
+    api = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
     @api.get("/entities/{entity_id}", summary="An entity: names, identifiers, list entries, claims with evidence")
     def entity(st: St, entity_id: str, as_of: AsOf = None):
@@ -178,7 +190,8 @@ def router(allow_write: bool) -> APIRouter:
         return views.source(st.cw, source_id, "en")
 
     if allow_write:
-        @api.post("/lists/{kind}", summary="Import a sanctions list (needs --allow-write and the bearer token)")
+        @api.post("/lists/{kind}", summary="Import a sanctions list (needs --allow-write and the bearer token)",
+                  responses={401: {"model": ErrorBody, "description": "no or wrong token"}})
         async def import_list(st: St, kind: Literal["ofac", "un", "bis", "ftm"], file: UploadFile = File(...),
                               date: str | None = Form(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
                               authorization: str | None = Header(None)):
