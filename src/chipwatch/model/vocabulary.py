@@ -52,11 +52,11 @@ class Vocabulary:
     predicates: dict[str, Predicate] = field(default_factory=dict)
 
     def label(self, kind: str, key: str, lang: str = "en") -> str:
-        """The label of a type, status, tag or predicate in `lang` (en or zh-Hant)."""
+        """The label of a type, status, tag, predicate or qualifier in `lang` (en or zh-Hant)."""
         table = {"type": self.entity_types, "status": self.statuses, "tag": self.tags}.get(kind)
-        if kind == "predicate":
-            p = self.predicates.get(key)
-            return (p.zh_hant if lang.startswith("zh") else p.en) if p else key
+        if kind in ("predicate", "qualifier"):
+            p = (self.predicates if kind == "predicate" else self.qualifiers).get(key)
+            return ((p.zh_hant if lang.startswith("zh") else p.en) or key) if p else key
         if table is None or key not in table:
             return key
         return table[key].get("zh-Hant" if lang.startswith("zh") else "en", key)

@@ -34,7 +34,8 @@ def _article(ctx: Context) -> str | None:
 def _labels(ctx: Context) -> dict[str, str]:
     keys = {"contents": "report.contents", "notes": "report.section.notes", "sources": "report.section.sources",
             "badges": "report.badges", "claim": "report.note.claim", "translation": "report.note.translation",
-            "language": "report.sources.language", "how_to_read": "report.how_to_read.title"}
+            "language": "report.sources.language", "how_to_read": "report.how_to_read.title",
+            "sources_intro": "report.sources.intro"}
     out = {k: ctx.t(v) for k, v in keys.items()}
     out["figure"] = ctx.t("report.figure", n="{n}")
     out["footnote_of"] = ctx.t("report.note.footnote_of", n="{n}")

@@ -4,15 +4,44 @@ citation) and the figures so far."""
 
 from __future__ import annotations
 
+import re
+
 from chipwatch.api import Chipwatch
 from chipwatch.frames import rows, text
-from chipwatch.i18n import name_in, t
+from chipwatch.i18n import labels, name_in, t
 from chipwatch.report.document import Evidence, Figure, Note, Source
 
 
 def _text(value) -> str | None:
     """A cell as text, or None when missing or empty."""
     return text(value) or None
+
+
+def _ideograph(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "%)")
+
+
+def fill(template: str, **fields: str) -> str:
+    """`template` with its {fields} filled; in Chinese text a space goes between an ideograph
+    of the template and Latin letters or digits of a field (在 2023 年, 取得 EDA 軟體), as
+    the article writes. Field text itself (quotes) is never changed."""
+    out = []
+    for i, part in enumerate(re.split(r"(\{[a-z]+\})", template)):
+        if i % 2 == 0:
+            out.append(part)
+            continue
+        value = fields.get(part[1:-1], "")
+        before = out[-1][-1:] if out and out[-1] else ""
+        if value and before and _ideograph(before) and _latin(value[0]):
+            value = " " + value
+        out.append(value)
+        out.append("\0")  # marks the end of a field for the next literal part
+    joined = "".join(out)
+    return re.sub(r"([A-Za-z0-9%)])\0(?=[\u3400-\u9fff])", r"\1 ", joined).replace("\0", "")
 
 
 class Context:
@@ -33,7 +62,10 @@ class Context:
 
     # labels ------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
-        return t(key, self.lang, **values)
+        """The label `key` filled with `values`; in Chinese, spaced around Latin text."""
+        if not self.zh or not values:
+            return t(key, self.lang, **values)
+        return fill(labels()[key][self.lang], **{k: str(v) for k, v in values.items()})
 
     def name(self, entity_id: str | None) -> str:
         """An entity's display name in the report language (the id if unknown)."""

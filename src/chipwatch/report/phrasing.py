@@ -10,7 +10,7 @@ from collections import Counter
 
 from chipwatch.i18n import labels, vocab
 from chipwatch.model.vocabulary import vocabulary
-from chipwatch.report.context import Context
+from chipwatch.report.context import Context, fill
 from chipwatch.report.document import Text
 
 # qualifiers shown in the sentence, in this order; free-text ones only in English (their
@@ -19,6 +19,7 @@ SHOWN = ("node_nm", "wafer_inch", "item", "share_pct", "via", "to", "place", "se
          "program", "list", "according_to", "segment", "scope", "purpose")
 ENGLISH_ONLY = ("segment", "scope", "purpose")
 CURRENCIES = ("USD", "EUR", "CNY", "RUB", "TWD")
+WAFER_MM = {4: 100, 5: 125, 6: 150, 8: 200, 12: 300}
 
 
 def number(x: float | int) -> str:
@@ -32,33 +33,6 @@ def number(x: float | int) -> str:
 
 def _has(key: str) -> bool:
     return key in labels()
-
-
-def _ideograph(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _latin(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "%)")
-
-
-def fill(template: str, **fields: str) -> str:
-    """`template` with its {fields} filled; in Chinese text a space goes between an ideograph
-    of the template and Latin letters or digits of a field (在 2023 年, 取得 EDA 軟體), as
-    the article writes. Field text itself (quotes) is never changed."""
-    out = []
-    for i, part in enumerate(re.split(r"(\{[a-z]+\})", template)):
-        if i % 2 == 0:
-            out.append(part)
-            continue
-        value = fields.get(part[1:-1], "")
-        before = out[-1][-1:] if out and out[-1] else ""
-        if value and before and _ideograph(before) and _latin(value[0]):
-            value = " " + value
-        out.append(value)
-        out.append("\0")  # marks the end of a field for the next literal part
-    text = "".join(out)
-    return re.sub(r"([A-Za-z0-9%)])\0(?=[\u3400-\u9fff])", r"\1 ", text).replace("\0", "")
 
 
 class Phrasing:
@@ -205,6 +179,8 @@ class Phrasing:
             text = ctx.t("report.sentence.object", text=text, o=o)
         if v and "{v}" not in template:
             text = ctx.t("report.sentence.value", text=text, v=v)
+        if str(c.get("unit") or "").startswith(f"wafer_{WAFER_MM.get(quals.get('wafer_inch'), '-')}mm"):
+            quals.pop("wafer_inch")  # the unit says it already
         details = [self.period(c)] + [self._qualifier(k, quals.get(k)) for k in SHOWN]
         details = [d for d in details if d]
         if details:

@@ -8,6 +8,7 @@ from chipwatch.model.dates import PartialDate
 from chipwatch.report.context import Context
 from chipwatch.report.document import Paragraph, Section, Table, Text
 from chipwatch.report.phrasing import Phrasing, number
+from chipwatch.screening.links import list_links
 
 
 def _when(claim: dict) -> tuple:
@@ -45,6 +46,20 @@ def sanctions_section(ctx: Context, ph: Phrasing) -> Section:
         section.blocks.append(Table(cols, [[Text(v["id"]), Text(str(v["kind"]).upper()), Text(v["date"] or ""),
                                             Text(number(v["entries"] or 0)), Text(v["path"] or "")] for v in versions],
                                     caption=ctx.t("report.sanctions.lists"), numeric=[3]))
+        section.blocks.append(_links(ctx, claims))
     else:
         section.blocks.append(Paragraph([Text(ctx.t("report.sanctions.no_lists"))]))
     return section
+
+
+def _links(ctx: Context, claims: list[dict]) -> Table:
+    """For each sanctioned entity, the entries of the latest lists its identifiers point to."""
+    rows_out = []
+    for eid in dict.fromkeys(c["subject"] for c in claims):
+        links = list_links(ctx.cw.store, eid)
+        entries = ctx.join([f"{link['version']} #{link['list_id']} {link['caption']}" for link in links])
+        programs = ctx.join(sorted({p for link in links for p in (link["programs"] or [])}))
+        status = ctx.t(f"report.sanctions.{'listed' if programs else 'not_listed'}")
+        rows_out.append([Text(ctx.name(eid)), Text(status), Text(entries or "—"), Text(programs)])
+    cols = [ctx.t(f"report.sanctions.col.{k}") for k in ("who", "listed", "entries_linked", "program")]
+    return Table(cols, rows_out, caption=ctx.t("report.sanctions.links"))

@@ -182,7 +182,8 @@ def _scenario(ctx: Context, ph: Phrasing, name: str, res: dict, baseline: dict |
         p = res["probabilities"]
         probs = ctx.join([f"{ph.badge(s)} {number(p[s])}" for s in ("fact", "reported", "speculated", "planned", "disputed")
                           if p.get(s) is not None])
-        sub.blocks.append(Paragraph([Text(ctx.t("report.scenarios.probabilities", text=probs))]))
+        sub.blocks.append(Paragraph([Text(ctx.t("report.scenarios.probabilities", text=probs), badge="assumed",
+                                          badge_label=ctx.t("report.badge.assumed"))]))
     else:
         base = {a["name"]: _key(a) for a in baseline["assumptions"]}
         changed = [a for a in res["assumptions"] if base.get(a["name"]) != _key(a)]

@@ -51,10 +51,11 @@ def claim_rows(cw: Chipwatch, items: list[dict], lang: str) -> list[dict]:
         c["object_name"] = names.get(c["object"]) if c.get("object") else None
         c["predicate_label"] = vocab("predicate", c["predicate"], lang)
         c["status_label"] = vocab("status", c["status"], lang)
-        c["qualifier_links"] = [{"key": k, "id": v, "name": names.get(v, v)} for k, v in (c.get("qualifiers") or {}).items()
-                                if k in ents and isinstance(v, str)]
-        c["qualifier_text"] = [{"key": k, "value": v} for k, v in (c.get("qualifiers") or {}).items()
-                               if not (k in ents and isinstance(v, str))]
+        quals = (c.get("qualifiers") or {}).items()
+        c["qualifier_links"] = [{"key": k, "label": vocab("qualifier", k, lang), "id": v, "name": names.get(v, v)}
+                                for k, v in quals if k in ents and isinstance(v, str)]
+        c["qualifier_text"] = [{"key": k, "label": vocab("qualifier", k, lang), "value": v}
+                               for k, v in quals if not (k in ents and isinstance(v, str))]
         for e in c["evidence"]:
             e["source_title"] = titles.get(e["source"], e["source"])
     return items
