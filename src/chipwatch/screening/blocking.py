@@ -6,6 +6,7 @@ matcher scores them (in worker processes on one machine)."""
 from __future__ import annotations
 
 from chipwatch.engines import Engine
+from chipwatch.store.write import no_gc
 from chipwatch.screening.matcher import (
     CANDIDATES,
     LENGTH_TIE,
@@ -68,12 +69,17 @@ class SqlBlocker:
         self.matcher, self.engine, self.p = matcher, engine, prefix
         names = matcher.block_names()
         self.n = max(len(names), 1)
-        engine.table(self.p + "names", "name INTEGER, entry INTEGER, words INTEGER", names)
-        engine.table(self.p + "name_keys", "name INTEGER, key VARCHAR", matcher.block_index())
-        engine.create_as(self.p + "idf", IDF.format(p=self.p, n=float(self.n)))
+        with no_gc():  # millions of small tuples; the index's objects need no rescanning
+            engine.table(self.p + "names", "name INTEGER, entry INTEGER, words INTEGER", names)
+            engine.table(self.p + "name_keys", "name INTEGER, key VARCHAR", matcher.block_index())
+            engine.create_as(self.p + "idf", IDF.format(p=self.p, n=float(self.n)))
 
     def block(self, queries: list[Query]) -> list[list[tuple[int, int]]]:
         """For each query, the (name, query form) pairs the matcher should score."""
+        with no_gc():
+            return self._block(queries)
+
+    def _block(self, queries: list[Query]) -> list[list[tuple[int, int]]]:
         forms, keys = [], []
         for qi, q in enumerate(queries):
             f, k = self.matcher.block_query(q)
