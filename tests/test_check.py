@@ -1,4 +1,4 @@
-"""Consistency checks (analysis/check.py): what they find in the bundled dataset, and, on small
+"""Consistency checks (analysis/check/): what they find in the bundled dataset, and, on small
 synthetic stores, that each check fires when it should and stays quiet when it should not."""
 
 import json
