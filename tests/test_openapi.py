@@ -9,8 +9,8 @@ documented and well-formed."""
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from chipwatch.server import create_app
 

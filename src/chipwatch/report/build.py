@@ -53,7 +53,7 @@ def build_report(cw: Chipwatch, lang: str, draws: int, seed: int) -> Report:
     meta = []
     article = _article(ctx)
     if article:
-        meta.append(f"{ctx.t('report.based_on')}: {article}")
+        meta.append(ctx.t("report.based_on", source=article))
     meta.append(ctx.t("report.as_of", date=as_of))
     built = text(cw.store.meta().get("built_at"))[:10]
     if built:

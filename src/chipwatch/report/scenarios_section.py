@@ -12,20 +12,51 @@ from chipwatch.report.charts import scenario_chart
 from chipwatch.report.context import Context
 from chipwatch.report.document import Items, Paragraph, Section, Table, Text
 from chipwatch.report.phrasing import Phrasing, number
-from chipwatch.scenarios import load_scenario, run_scenario
+from chipwatch.scenarios import Scenario, load_scenario, run_scenario
 
 SCENARIOS = ("baseline", "tsmc-exit-2022", "smic-stops", "gray-channel-closed")
 LIMITS_SHOWN = 5
 
 
-def run_all(ctx: Context, draws: int, seed: int) -> list[tuple[str, dict | None, str | None]]:
-    """(name, result, error) for each scenario; a scenario the store cannot support gives its error."""
+def run_all(ctx: Context, draws: int, seed: int) -> list[tuple[str, Scenario | None, dict | None, str | None]]:
+    """(name, scenario, result, error) for each scenario; one the store cannot support gives its error."""
     out = []
     for name in SCENARIOS:
         try:
-            out.append((name, run_scenario(ctx.cw, load_scenario(name), draws=draws, seed=seed), None))
+            sc = load_scenario(name)
+            out.append((name, sc, run_scenario(ctx.cw, sc, draws=draws, seed=seed), None))
         except ChipwatchError as exc:
-            out.append((name, None, str(exc)))
+            out.append((name, None, None, str(exc)))
+    return out
+
+
+def _ranged(r) -> str:
+    return number(r.value) if r.value is not None else f"{number(r.min)}–{number(r.max)}"
+
+
+def interventions(ctx: Context, sc: Scenario) -> list[Text]:
+    """What the scenario changes, in the report language, each with the file's reason (English)."""
+    out = []
+
+    def add(text: str, why: str, notes: list[int] | None = None) -> None:
+        out.append(Text(text, notes or [], sub=[Text(" ".join(why.split()), lang="en")]))
+
+    for r in sc.remove:
+        if r.entity:
+            add(ctx.t("report.iv.remove_entity", who=ctx.name(r.entity)), r.why)
+        elif r.claim:
+            add(ctx.t("report.iv.remove_claim", claim=r.claim), r.why, ctx.notes([r.claim]))
+        else:
+            add(ctx.t("report.iv.remove_arc", a=ctx.name(r.arc["from"]), b=ctx.name(r.arc["to"])), r.why)
+    for c in sc.close_channels:
+        add(ctx.t("report.iv.close", who=ctx.name(c.country)), c.why)
+    for m in sc.capacity_multipliers:
+        add(ctx.t("report.iv.multiplier", who=ctx.name(m.entity), v=_ranged(m)), m.why)
+    for k in sc.cost_shocks:
+        add(ctx.t("report.iv.shock", name=k.name, cur=k.currency, v=_ranged(k)), k.why)
+    for f in sc.floors:
+        target = ctx.name(f.product) if f.product else ctx.t(f"report.sector.{f.end_use}")
+        add(ctx.t("report.iv.floor", who=target, v=number(100 * f.min_share)), f.why)
     return out
 
 
@@ -135,7 +166,7 @@ def _products_table(ctx: Context, res: dict) -> Table:
     return Table(cols, rows, numeric=list(range(1, len(cols) - 1)))
 
 
-def _scenario(ctx: Context, ph: Phrasing, name: str, res: dict, baseline: dict | None) -> Section:
+def _scenario(ctx: Context, ph: Phrasing, name: str, scenario: Scenario, res: dict, baseline: dict | None) -> Section:
     sc = res["scenario"]
     sub = Section(f"scenario-{name}", _title(ctx, sc))
     desc = (sc.get("description_zh-Hant") if ctx.zh else None) or sc["description"]
@@ -144,9 +175,9 @@ def _scenario(ctx: Context, ph: Phrasing, name: str, res: dict, baseline: dict |
     motivated = [m["claim"] for m in res.get("motivated_by", []) if m["claim"] in ctx.claims]
     if motivated:
         sub.blocks.append(Items([ph.claim(c) for c in motivated]))
-    if res.get("interventions"):
-        sub.blocks.append(Items([Text(i, lang="en") for i in res["interventions"]],
-                                heading=ctx.t("report.scenarios.interventions")))
+    changes = interventions(ctx, scenario)
+    if changes:
+        sub.blocks.append(Items(changes, heading=ctx.t("report.scenarios.interventions")))
     if not res.get("montecarlo"):
         sub.blocks.append(Paragraph([Text(ctx.t("report.scenarios.point_only"))]))
     sub.blocks.append(_products_table(ctx, res))
@@ -200,7 +231,7 @@ def scenarios_section(ctx: Context, ph: Phrasing, draws: int, seed: int) -> Sect
     section.blocks.append(Paragraph([Text(ctx.t("report.scenarios.intro", draws=f"{draws:,}", seed=seed))]))
     results = run_all(ctx, draws, seed)
     chart_rows, notes = [], []
-    for _, res, _ in results:
+    for _, _, res, _ in results:
         if res is None or not res.get("montecarlo"):
             continue
         for pid, s in res["montecarlo"]["products"].items():
@@ -213,12 +244,12 @@ def scenarios_section(ctx: Context, ph: Phrasing, draws: int, seed: int) -> Sect
         section.blocks.append(ctx.figure(ctx.t("report.chart.scenarios.title"), ctx.t("report.chart.scenarios.caption"),
                                          chart, ctx.notes(notes)))
     baseline = None
-    for name, res, error in results:
+    for name, scenario, res, error in results:
         if res is None:
             section.subsections.append(Section(f"scenario-{name}", name, [Paragraph([Text(
                 ctx.t("report.scenarios.failed", name=name, reason=error))])]))
             continue
-        section.subsections.append(_scenario(ctx, ph, name, res, baseline))
+        section.subsections.append(_scenario(ctx, ph, name, scenario, res, baseline))
         if name == "baseline":
             baseline = res
     return section

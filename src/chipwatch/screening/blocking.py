@@ -6,7 +6,6 @@ matcher scores them (in worker processes on one machine)."""
 from __future__ import annotations
 
 from chipwatch.engines import Engine
-from chipwatch.store.write import no_gc
 from chipwatch.screening.matcher import (
     CANDIDATES,
     LENGTH_TIE,
@@ -16,6 +15,7 @@ from chipwatch.screening.matcher import (
     Matcher,
     Query,
 )
+from chipwatch.store.write import no_gc
 
 # A query word counts once per name, by the best key it shares with it; a form written
 # without spaces exactly as a listed one (factor 0) always comes in. Each name keeps its best
