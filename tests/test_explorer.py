@@ -98,6 +98,9 @@ def test_scenario_page_runs_and_edits(client):
     more = client.get(f"/scenario.json?name=baseline&run=true&draws=0&set.{editable['name']}={editable['central'] * 10}").json()
     assert more["values"] == {editable["name"]: editable["central"] * 10}
     assert client.get("/scenario.json?name=baseline&run=true&draws=0&set.nope=1").status_code == 400
+    assert client.get("/scenario.json?name=baseline&run=true&draws=0&set.demand.baikal-m=lots").status_code == 400
+    blank = client.get(f"/scenario.json?name=baseline&run=true&draws=0&set.{editable['name']}=").json()  # as the form sends it
+    assert blank["values"] == {}
     assert client.get("/scenario.json?draws=999999").status_code == 422
     r = client.post("/api/scenarios/run", json={"name": "smic-stops", "draws": 50, "seed": 2})
     assert r.status_code == 200 and r.json()["montecarlo"]["draws"] == 50

@@ -116,7 +116,7 @@ def router() -> APIRouter:
                  draws: int = Param(1000, ge=0, le=views.MAX_DRAWS), seed: int = Param(0, ge=0, le=2**31 - 1)):
         values = {}
         for key, value in request.query_params.items():
-            if key.startswith("set."):
+            if key.startswith("set.") and value.strip():  # the form sends the fields left empty too
                 try:
                     values[key[4:]] = float(value)
                 except ValueError:
