@@ -48,6 +48,7 @@ bench: $(STAMP) $(NKVENV)/.installed
 	$(BIN)/python bench/scenarios.py
 	NOMENKLATURA_PYTHON=$(NKVENV)/bin/python $(BIN)/python bench/names.py
 	$(BIN)/python bench/ownership.py --spark-edges 1000000
+	$(BIN)/python bench/load.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

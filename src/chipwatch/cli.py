@@ -345,8 +345,7 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
           allow_write: Annotated[bool, typer.Option("--allow-write", help="enable the write endpoint (list imports); needs --token")] = False,
-          token: Annotated[str | None, typer.Option(envvar="CHIPWATCH_TOKEN", help="bearer token writes must send")] = None,
-          workers: Annotated[int, typer.Option(help="server processes")] = 1) -> None:
+          token: Annotated[str | None, typer.Option(envvar="CHIPWATCH_TOKEN", help="bearer token writes must send")] = None) -> None:
     """Serve the explorer (pages, each with a .json twin) and the REST API; read-only by default."""
     import uvicorn
 
@@ -354,18 +353,10 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     from chipwatch.store import default_db_path
 
     db = default_db_path(_db())
-    app = create_app(db, allow_write, token)  # a clear error now rather than at the first request
+    app = create_app(db, allow_write, token, warm=True)  # a clear error now rather than at the first request
     out.print(f"chipwatch explorer: http://{host}:{port}/  (REST API docs: http://{host}:{port}/docs; store {db}"
               + ("; writes allowed with the token" if allow_write else "; read-only") + ")", markup=False)
-    if workers > 1:
-        import os
-
-        os.environ["CHIPWATCH_DB"], os.environ["CHIPWATCH_ALLOW_WRITE"] = str(db), "1" if allow_write else ""
-        if token:
-            os.environ["CHIPWATCH_TOKEN"] = token
-        uvicorn.run("chipwatch.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
-    else:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -39,13 +39,17 @@ def wants_json(request: Request) -> bool:
     return path.startswith(("/api/", "/match/")) or path.endswith(".json") or path in ("/openapi.json",)
 
 
-def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None) -> FastAPI:
+def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None,
+               warm: bool = False) -> FastAPI:
+    """The app on the store `db`; with `warm`, the list indexes are built at start-up."""
     if allow_write and not token:
         raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
     st = State(db, allow_write, token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if warm:
+            st.warm()
         yield
         st.close()
 

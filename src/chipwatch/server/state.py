@@ -19,7 +19,8 @@ class State:
         self.allow_write, self.token = allow_write, token
         self.generation = 0
         self._local = threading.local()
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # the cache, the connections, the generation: held briefly
+        self._index_lock = threading.Lock()  # building the list indexes takes seconds
         self._indexes = None
         self._opened: list[Chipwatch] = []
         self.cache: OrderedDict[str, tuple[int, bytes, str]] = OrderedDict()
@@ -40,8 +41,9 @@ class State:
 
     @property
     def indexes(self):
-        """The list indexes for matching, built on first use (seconds for big lists)."""
-        with self._lock:
+        """The list indexes for matching, built on first use (seconds for big lists; other
+        requests go on meanwhile)."""
+        with self._index_lock:
             if self._indexes is None:
                 from chipwatch.screening.screen import list_indexes
 
@@ -50,10 +52,15 @@ class State:
 
     def changed(self) -> None:
         """The store file was replaced: reopen connections, rebuild indexes, drop cached pages."""
-        with self._lock:
+        with self._index_lock, self._lock:
             self.generation += 1
             self._indexes = None
             self.cache.clear()
+
+    def warm(self) -> None:
+        """Build the list indexes now, in the background, so the first screening is quick."""
+        if self.cw.store.list_versions():
+            threading.Thread(target=lambda: self.indexes, name="chipwatch-index", daemon=True).start()
 
     def cached(self, key: str) -> tuple[int, bytes, str] | None:
         with self._lock:

@@ -50,6 +50,8 @@ def claim_rows(cw: Chipwatch, items: list[dict], lang: str) -> list[dict]:
         c["subject_name"] = names.get(c["subject"], c["subject"])
         c["object_name"] = names.get(c["object"]) if c.get("object") else None
         c["predicate_label"] = vocab("predicate", c["predicate"], lang)
+        # a label with a slot for the object ("遭…制裁") reads around it: subject 遭 object 制裁
+        c["predicate_before"], _, c["predicate_after"] = c["predicate_label"].partition("…")
         c["status_label"] = vocab("status", c["status"], lang)
         quals = (c.get("qualifiers") or {}).items()
         c["qualifier_links"] = [{"key": k, "label": vocab("qualifier", k, lang), "id": v, "name": names.get(v, v)}
@@ -76,7 +78,7 @@ def home(cw: Chipwatch, lang: str) -> dict:
                        "claims": s["claims_by_chapter"].get(stage, 0),
                        "entities": [{"id": i, "name": names.get(i, i), "type": t, "type_label": vocab("type", t, lang),
                                      "claims": n} for i, t, n in got]})
-    sanctions = sorted(claim_rows(cw, s["sanctions"], lang), key=lambda c: (c.get("valid_from") or "", c["subject"]))
+    sanctions = sorted(claim_rows(cw, s["sanctions"], lang), key=lambda c: (c.get("valid_from") or "9999", c["subject"]))
     return _clean({
         "counts": s["counts"],
         "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
