@@ -49,6 +49,7 @@ bench: $(STAMP) $(NKVENV)/.installed
 	NOMENKLATURA_PYTHON=$(NKVENV)/bin/python $(BIN)/python bench/names.py
 	$(BIN)/python bench/ownership.py --spark-edges 1000000
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/trade.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

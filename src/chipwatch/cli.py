@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from chipwatch.engines import ENGINES
 from chipwatch.errors import ChipwatchError
 
 app = typer.Typer(help="chipwatch: a sourced, time-aware knowledge graph of semiconductor supply chains.",
@@ -310,7 +309,7 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
         raise ChipwatchError(f"--threshold {threshold}: give a score between 0 and 1")
     if (file is None) == (not name):
         raise ChipwatchError("give a CSV file or --name NAME (not both)")
-    if engine not in ("memory", *ENGINES):
+    if engine not in ("memory", "duckdb", "spark"):
         raise ChipwatchError(f"--engine {engine}: unknown; use duckdb, spark or memory")
     sql_engine = "duckdb" if engine == "memory" else engine
     queries = read_queries(file, column) if file else {str(i): Query([n]) for i, n in enumerate(name, 1)}
@@ -378,6 +377,10 @@ def report(lang: Annotated[str, typer.Option("--lang", help="en or zh-TW")] = "e
         info = write_report(cw, output, lang=norm_lang(lang), fmt=fmt, draws=draws, seed=seed)
     out.print(f"wrote {output} ({fmt}, {norm_lang(lang)}): " + ", ".join(f"{v} {k}" for k, v in info.items()), markup=False)
 
+
+from chipwatch.trade.cli import trade_app  # noqa: E402 - the trade sub-app lives with its library
+
+app.add_typer(trade_app, name="trade")
 
 scenario_app = typer.Typer(help="What-if scenarios: an LP over the supply network, with Monte Carlo.",
                            no_args_is_help=True)

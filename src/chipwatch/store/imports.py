@@ -101,8 +101,11 @@ def carry_over(con: duckdb.DuckDBPyConnection, old_db: Path, new_ids: set[str]) 
                             [entry["name"]])
         if entries:
             con.execute("INSERT INTO meta VALUES ('imports', ?)", [json.dumps(entries, ensure_ascii=False)])
-        lists = _copy_lists(con)
-        return [e["name"] for e in entries] + lists
+        from chipwatch.trade.store import (
+            carry_over as carry_trade,  # trade flows keep their own tables
+        )
+
+        return [e["name"] for e in entries] + _copy_lists(con) + carry_trade(con)
     finally:
         con.execute("DETACH old")
 

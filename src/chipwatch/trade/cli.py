@@ -1,0 +1,292 @@
+"""`chipwatch trade …`: import trade statistics, look for re-export routes, write findings.
+
+Mounted by chipwatch.cli (`app.add_typer(trade_app, name="trade")`). Thin: every command
+calls chipwatch.trade; mistakes raise ChipwatchError, which the main entry point prints as
+one line on stderr (exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.trade import normalise
+
+trade_app = typer.Typer(help="Trade statistics: import flows (Eurostat, Comtrade, BACI); find re-export (gray channel) "
+                             "routes — spikes, mirror gaps, structural breaks; write findings as claims.",
+                        invoke_without_command=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+Engine = Annotated[str, typer.Option("--engine", help="where the aggregation runs: duckdb or spark (local mode)")]
+Product = Annotated[str, typer.Option("--product", help="HS/CN code (8542, 854231), TOTAL, all, or a group (chpl:1, chpl)")]
+Source = Annotated[list[str] | None, typer.Option("--source", help="only these imports (an id or a kind; repeatable)")]
+Currency = Annotated[str | None, typer.Option("--currency", help="only flows in this currency (when imports differ)")]
+Chart = Annotated[Path | None, typer.Option("--chart", help="also write the chart as a Vega-Lite JSON file")]
+Origin = Annotated[str | None, typer.Option("--from", help="the reporting side: a country or EU (default: every country)")]
+Flow = Annotated[str, typer.Option("--flow", help="export: flows the origin reports by destination; "
+                                                  "import: flows destinations report from the origin")]
+
+
+def _db() -> Path:
+    from chipwatch import cli as root
+    from chipwatch.store.path import default_db_path
+
+    return default_db_path(root.State.db)
+
+
+def _finite(data):
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {str(k): _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
+def _json(data) -> None:
+    sys.stdout.write(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _chart(path: Path | None, spec: dict) -> None:
+    if path:
+        path.write_text(json.dumps(_finite(spec), ensure_ascii=False, indent=1), encoding="utf-8")
+        err.print(f"chart: {path} (Vega-Lite)", markup=False, highlight=False)
+
+
+def _money(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+def _num(v: float | None, fmt: str = "+.2f") -> str:
+    return "—" if v is None or (isinstance(v, float) and not math.isfinite(v)) else format(v, fmt)
+
+
+@trade_app.callback()
+def trade_main(ctx: typer.Context, json_: AsJson = False) -> None:
+    """Without a subcommand: the trade imports in the store."""
+    if ctx.invoked_subcommand:
+        return
+    from chipwatch.store import Store
+    from chipwatch.trade.store import imports
+
+    with Store(_db()) as store:
+        found = imports(store)
+    if json_:
+        _json(found)
+        return
+    if not found:
+        out.print("no trade data imported yet: chipwatch trade import eurostat-xlsx "
+                  "../shared/data/eurostat/19_4623968_spreadsheet.xlsx", markup=False)
+        return
+    t = Table()
+    for col in ("import", "kind", "rows", "skipped", "currency", "title"):
+        t.add_column(col, overflow="fold")
+    for r in found:
+        t.add_row(r["id"], r["kind"], f"{r['rows']:,}", f"{r['skipped']:,}", r["currency"] or "", r["title"] or "")
+    out.print(t)
+
+
+@trade_app.command("import")
+def trade_import(kind: Annotated[str, typer.Argument(help="eurostat-xlsx, eurostat-csv, comtrade, baci or chpl")],
+                 path: Annotated[Path, typer.Argument(help="a file, or a folder: every file of that kind in it")],
+                 json_: AsJson = False) -> None:
+    """Import trade statistics into the store (atomically; importing a file again replaces it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from chipwatch.trade.store import import_trade
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task(f"reading {path.name}", total=None)
+
+        def step(name: str, done: int, total: int) -> None:
+            progress.update(task, description=f"reading {name}", completed=done, total=total)
+
+        result = import_trade(_db(), kind, path, step)
+    if json_:
+        _json(result)
+        return
+    if kind == "chpl":
+        out.print(f"imported {', '.join(result['imports'])}: "
+                  + ", ".join(f"{g} ({n} codes)" for g, n in result["groups"].items()), markup=False)
+        return
+    out.print(f"imported into {_db()}:", markup=False)
+    for s in result["summary"]:
+        freq = {"M": "monthly", "A": "yearly", "A,M": "yearly and monthly", "M,A": "yearly and monthly"}.get(s["freq"], s["freq"])
+        out.print(f"  {s['id']}: {s['rows']:,} rows ({s['confidential']:,} confidential), {s['years']} {freq}, "
+                  f"{s['reporters']} reporter(s) × {s['partners']} partner(s), {s['products']} product code(s), "
+                  f"{s['currency']}; {s['skipped']:,} skipped", markup=False, highlight=False)
+    if result["skipped"]:
+        out.print("skipped: " + ", ".join(f"{n:,} {why}" for why, n in result["skipped"].items()), markup=False)
+        for e in result["skipped_examples"][:5]:
+            out.print(f"  {e}", markup=False, highlight=False)
+
+
+def _engine(name: str):
+    from chipwatch.trade.engine import FlowEngine
+
+    return FlowEngine.for_store(_db(), name)
+
+
+def _spikes(engine_name, product, target, baseline, period, origin, flow, threshold, currency, source):
+    from chipwatch.trade.spikes import spikes
+
+    base = normalise.years(baseline, "--baseline")
+    per = normalise.years(period, "--period") if period else None
+    args = (normalise.product_option(product), normalise.side(target, "--target"), normalise.side(origin, "--from"))
+    eng = _engine(engine_name)
+    try:
+        return eng, spikes(eng, *args, flow, base, per, threshold, currency, source)
+    except BaseException:
+        eng.close()
+        raise
+
+
+@trade_app.command("spikes")
+def trade_spikes(product: Product, target: Annotated[str, typer.Option("--target", help="the country goods are meant for (RU)")],
+                 baseline: Annotated[str, typer.Option(help="baseline years, e.g. 2020-2021")] = "2020-2021",
+                 period: Annotated[str | None, typer.Option(help="years compared (default: the year after the baseline)")] = None,
+                 origin: Origin = None, flow: Flow = "export",
+                 threshold: Annotated[float, typer.Option(help="log growth that counts as rising (ln 1.5 = +50 %)")] = math.log(1.5),
+                 currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
+                 json_: AsJson = False) -> None:
+    """Growth per destination against a baseline (log growth, seasonal z-score) and the roundabout pattern."""
+    from chipwatch.trade.charts import spikes_chart
+
+    eng, result = _spikes(engine, product, target, baseline, period, origin, flow, threshold, currency, source)
+    eng.close()
+    _chart(chart, spikes_chart(result))
+    if json_:
+        _json(result.to_dict())
+        return
+    d = result.to_dict()
+    t = Table("destination", f"baseline/yr ({result.currency})", f"period/yr ({result.currency})", "log growth", "change",
+              "trend", "z mean", "z max", "months z≥2", "confidential", "roundabout",
+              title=f"{result.product} {result.flow}s from {d['origin_name']} by destination: {d['baseline']} → {d['period']} "
+                    f"({result.engine})", title_justify="left")
+    for g in result.growth:
+        t.add_row(f"{g.name} ({g.dest})" + (" ← target" if g.is_target else ""), _money(g.base_year), _money(g.current_year),
+                  _num(g.log_growth), _num(g.change_pct, "+.0f") + ("%" if g.change_pct is not None else ""), g.trend,
+                  _num(g.z_mean), _num(g.z_max), str(g.z_months) if g.z_mean is not None else "—", f"{g.hidden:,}",
+                  "yes" if g.roundabout else "")
+    out.print(t)
+    if result.roundabout:
+        offset = result.offset_pct
+        out.print(f"roundabout: {', '.join(g.name for g in result.roundabout)} rise while {result.target_growth.name} falls"
+                  + (f"; their rise makes up {offset:.1f} % of the fall" if offset is not None else ""), markup=False)
+    else:
+        out.print("no roundabout pattern: " + ("the target's flows did not fall" if result.target_growth.trend not in
+                                               ("falling", "stopped") else "no third country's flows rose"), markup=False)
+
+
+def _band(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ChipwatchError(f"--band {text}: give two ratios, low,high, e.g. 0.95,1.15") from None
+    return low, high
+
+
+@trade_app.command("mirror")
+def trade_mirror(reporter: Annotated[str, typer.Option("--reporter", help="the importing country (KZ)")],
+                 partner: Annotated[str, typer.Option("--partner", help="the exporting country or group (EU)")] = "EU",
+                 product: Product = "TOTAL",
+                 years: Annotated[str | None, typer.Option(help="years to compare, e.g. 2019-2023 (default: all)")] = None,
+                 band: Annotated[str, typer.Option(help="accepted imports/exports ratio (CIF/FOB): low,high")] = "0.95,1.15",
+                 currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
+                 json_: AsJson = False) -> None:
+    """Mirror gaps: the partner's reported exports (FOB) against the reporter's imports (CIF), by year."""
+    from chipwatch.trade.charts import mirror_chart
+    from chipwatch.trade.mirror import mirror
+
+    span = normalise.years(years, "--years") if years else (1900, 2100)
+    with _engine(engine) as eng:
+        result = mirror(eng, normalise.side(reporter, "--reporter"), normalise.side(partner, "--partner"),
+                        normalise.product_option(product), span, _band(band), currency, source)
+    _chart(chart, mirror_chart(result))
+    if json_:
+        _json(result.to_dict())
+        return
+    d = result.to_dict()
+    t = Table("year", f"exports by {d['partner_name']} (FOB)", f"imports by {d['reporter_name']} (CIF)", "ratio M/X",
+              "gap (M − X)", "months X/M", "flag", title=f"mirror, {result.product}, {result.currency}; band "
+              f"{result.band[0]}–{result.band[1]} ({result.engine})", title_justify="left")
+    for y in result.years:
+        t.add_row(str(y.year), _money(y.exports_fob), _money(y.imports_cif), _num(y.ratio, ".3f"), _money(y.gap),
+                  f"{y.export_months or 'yr'}/{y.import_months or 'yr'}", y.flag)
+    out.print(t)
+
+
+@trade_app.command("breaks")
+def trade_breaks(product: Product, by: Annotated[str, typer.Option(help="group by: product, hs4, hs6 or chpl")] = "product",
+                 at: Annotated[str, typer.Option("--at", help="the break month: months up to it are 'before'")] = "2022-02",
+                 years: Annotated[str | None, typer.Option(help="years of monthly data to test (default: 3 either side)")] = None,
+                 alpha: Annotated[float, typer.Option(help="significance level")] = 0.01,
+                 origin: Origin = None, flow: Flow = "export", currency: Currency = None, source: Source = None,
+                 engine: Engine = "duckdb", json_: AsJson = False) -> None:
+    """A Chow test for a structural break at a month (default 2022-02), per destination and product group."""
+    from chipwatch.trade.breaks import breaks, to_dicts
+
+    month = normalise.month_option(at, "--at")
+    span = normalise.years(years, "--years") if years else None
+    with _engine(engine) as eng:
+        found = breaks(eng, normalise.product_option(product), by, normalise.side(origin, "--from"), flow, month, span,
+                       alpha, currency, source)
+    if json_:
+        _json(to_dicts(found))
+        return
+    t = Table("group", "destination", "months before/after", "F", "p", "mean before", "mean after", "shift (log)", "break",
+              title=f"Chow test at {month[0]}-{month[1]:02d}, {product} ({engine}); break if p < {alpha}", title_justify="left")
+    for b in found:
+        t.add_row(b.group, f"{b.name} ({b.dest})", f"{b.months_before}/{b.months_after}", _num(b.f, ".2f"),
+                  _num(b.p, ".3g"), _money(b.mean_before), _money(b.mean_after), _num(b.shift),
+                  b.direction if b.significant else "")
+    out.print(t)
+
+
+@trade_app.command("derive")
+def trade_derive(product: Product, target: Annotated[str, typer.Option("--target", help="the country goods are meant for (RU)")],
+                 baseline: Annotated[str, typer.Option(help="baseline years, e.g. 2020-2021")] = "2020-2021",
+                 period: Annotated[str | None, typer.Option(help="years compared (default: the year after the baseline)")] = None,
+                 origin: Origin = None, flow: Flow = "export",
+                 threshold: Annotated[float, typer.Option(help="log growth that counts as rising")] = math.log(1.5),
+                 at: Annotated[str, typer.Option("--at", help="break month for the Chow test quoted in each claim")] = "2022-02",
+                 currency: Currency = None, source: Source = None, engine: Engine = "duckdb", json_: AsJson = False) -> None:
+    """Write each roundabout destination as a derived `transits_via` claim (dataset 'trade'), with its figures."""
+    from chipwatch.trade.breaks import breaks
+    from chipwatch.trade.claims import data_sources, derive
+
+    eng, result = _spikes(engine, product, target, baseline, period, origin, flow, threshold, currency, source)
+    try:
+        used = data_sources(eng, result, source)
+        found = []
+        if result.freq == "M":
+            try:
+                found = breaks(eng, result.product, "product", result.origin, result.flow,
+                               normalise.month_option(at, "--at"), (result.baseline[0], result.period[1]),
+                               currency=currency, sources=source, dests=[g.dest for g in result.roundabout])
+            except ChipwatchError:
+                found = []  # the break month lies outside the data: claims go without a Chow test
+    finally:
+        eng.close()
+    written = derive(_db(), result, used, found)
+    if json_:
+        _json(written)
+        return
+    out.print(f"wrote {len(written['claims'])} derived claim(s) into dataset '{written['dataset']}' of {_db()}"
+              + (f"; new country entities: {', '.join(written['entities_created'])}" if written["entities_created"] else ""),
+              markup=False)
+    for c in written["claims"]:
+        out.print(f"  {c['subject']} transits_via {c['object']} (to {c['qualifiers']['to']}): {c['note']}", markup=False,
+                  highlight=False)
