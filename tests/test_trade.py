@@ -604,3 +604,26 @@ def test_spark_and_duckdb_agree(store, tmp_path):
         )
     assert results["duckdb"] == results["spark"]
     assert results["duckdb"][0]  # not vacuously equal
+
+
+def test_explorer_trade_page(store, tmp_path):
+    """The explorer shows the roundabout finding with its chart (SVG), the mirror gap, and the
+    derived claims; the JSON twin carries the Vega-Lite specs."""
+    from fastapi.testclient import TestClient
+
+    from chipwatch.server import create_app
+    from chipwatch.trade.claims import data_sources, derive
+    from chipwatch.trade.spikes import spikes
+
+    synthetic_csvs(tmp_path / "csv")
+    import_trade(store, "eurostat-csv", tmp_path / "csv")
+    with FlowEngine.for_store(store) as eng:
+        found = spikes(eng, "TOTAL", "RU", origin="EU27")
+        derive(store, found, data_sources(eng, found))
+    with TestClient(create_app(store)) as c:
+        data = c.get("/trade.json", params={"product": "TOTAL", "reporter": "KZ", "partner": "EU27"}).json()
+        assert "KZ" in data["spikes"]["roundabout"] and data["spikes_chart"]["$schema"].startswith("https://vega.github.io")
+        assert data["claims"] and all(cl["predicate"] == "transits_via" for cl in data["claims"])
+        html = c.get("/trade", params={"product": "TOTAL", "reporter": "KZ", "partner": "EU27", "lang": "zh-TW"}).text
+        assert "<svg" in html and "迂迴轉口" in html and 'id="mirror"' in html
+        assert c.get("/trade", params={"product": "nope"}).status_code == 400

@@ -12,6 +12,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from chipwatch.errors import ChipwatchError
@@ -21,12 +22,22 @@ from chipwatch.server.state import State
 
 TEMPLATES = Path(__file__).with_name("templates")
 NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/scenario", "nav.scenario"),
-       ("/screen", "nav.screen"), ("/sources", "nav.sources"))
+       ("/screen", "nav.screen"), ("/trade", "nav.trade"), ("/sources", "nav.sources"))
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
 env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
 env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
+
+
+def vega_svg(spec: dict) -> Markup:
+    """A Vega-Lite spec drawn as SVG, offline (vl-convert); its text is escaped by Vega."""
+    import vl_convert
+
+    return Markup(vl_convert.vegalite_to_svg(spec))
+
+
+env.filters["vega_svg"] = vega_svg
 
 
 def lang_of(request: Request) -> str:
@@ -154,6 +165,14 @@ def router() -> APIRouter:
         data = views.screening(state.cw, hits, queries, lang_of(request))
         data["names"] = names
         return render(request, "screen.html", data, twin)
+
+    @pages.get("/trade")
+    @pages.get("/trade.json")
+    def trade(request: Request, product: str = Param("8542", max_length=20), target: str = Param("RU", max_length=40),
+              baseline: str = Param("2020-2021", max_length=9), reporter: str | None = Param(None, max_length=40),
+              partner: str | None = Param(None, max_length=40)):
+        data = views.trade(st(request).cw, product, target, baseline, reporter or None, partner or None)
+        return render(request, "trade.html", data, request.url.path.endswith(".json"))
 
     @pages.get("/sources")
     @pages.get("/sources.json")

@@ -218,3 +218,29 @@ def source(cw: Chipwatch, source_id: str, lang: str) -> dict:
     claims = cw.claims()
     items = claim_rows(cw, cw.claims_with_evidence(claims[claims["id"].isin(ids)]), lang)
     return _clean({"source": rows(got.drop(columns=["record"]))[0], "claims": items})
+
+
+def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: str = "2020-2021",
+          reporter: str | None = None, partner: str | None = None) -> dict:
+    """Trade flows: growth per destination against a baseline (the roundabout pattern) and,
+    with a reporter, the mirror gap; each with its Vega-Lite chart."""
+    from chipwatch.trade import normalise
+    from chipwatch.trade.charts import mirror_chart, spikes_chart
+    from chipwatch.trade.engine import FlowEngine
+    from chipwatch.trade.mirror import mirror
+    from chipwatch.trade.spikes import spikes
+    from chipwatch.trade.store import has_tables, imports
+
+    out: dict = {"imports": imports(cw.store) if has_tables(cw.store.con) else [], "product": product, "target": target,
+                 "baseline": baseline, "reporter": reporter, "partner": partner, "spikes": None, "mirror": None,
+                 "claims": claim_rows(cw, cw.claims_with_evidence(cw.claims(predicate="transits_via")), "en")}
+    if not out["imports"]:
+        return _clean(out)
+    with FlowEngine.for_store(cw.store.path) as eng:
+        found = spikes(eng, normalise.product_option(product), normalise.side(target, "target"), None, "export",
+                       normalise.years(baseline, "baseline"))
+        out["spikes"], out["spikes_chart"] = found.to_dict(), spikes_chart(found)
+        if reporter:
+            gap = mirror(eng, normalise.side(reporter, "reporter"), normalise.side(partner or "EU", "partner"))
+            out["mirror"], out["mirror_chart"] = gap.to_dict(), mirror_chart(gap)
+    return _clean(out)

@@ -18,7 +18,8 @@ destination:
   target's fall those rises make up.
 
 Months with no row count as 0 (Eurostat leaves out flows that did not happen); values
-withheld as confidential are NULL, not 0, and counted in `hidden`.
+withheld as confidential are NULL, not 0, and counted in `hidden`. Trailing months with no
+value anywhere (not yet published) are left out of the period, not counted as 0.
 """
 
 from __future__ import annotations
@@ -165,7 +166,9 @@ def spikes(engine: FlowEngine, product: str, target: str, origin: str | None = N
                              f"{years_seen[0]}-{years_seen[-1]})")
     cur_code = rows[0][1]
     if monthly:
-        seen = sorted({(r[2], r[3]) for r in rows})
+        # months with a value somewhere: a month the source has not published yet (every cell
+        # ':', as Eurostat's December 2022 in the 2023 extract) is missing, not zero
+        seen = sorted({(r[2], r[3]) for r in rows if r[4] is not None})
         first_seen = min(y for y, _ in seen)
         base_months = [(y, m) for y in range(max(baseline[0], first_seen), baseline[1] + 1) for m in range(1, 13)]
         last = max(seen)
