@@ -66,6 +66,11 @@ def test_entity_page_names_lists_claims_and_as_of(client):
     assert "列入制裁名單" in zh and "陳述" in zh and "據悉" in zh or "計劃" in zh
 
 
+def test_analysis_page_in_chinese(client):
+    html = client.get("/analysis?lang=zh-TW").text
+    assert "瓶頸" in html and ("單一來源" in html or "網路中心性" in html) and "一致性檢查" in html
+
+
 def test_unknown_entity_is_a_404_page_and_a_json_error(client):
     r = client.get("/entity/nobody")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"] and "nobody" in r.text
@@ -92,7 +97,7 @@ def test_scenario_page_runs_and_edits(client):
     elbrus = next(b for b in data["bars"] if b["product"] == "elbrus-16s")
     assert elbrus["p95"] <= 0.05 and data["result"]["point"]["limits"]
     html = client.get("/scenario?name=smic-stops&run=true&draws=100&seed=1&lang=zh-TW").text
-    assert "各產品需求滿足率" in html and "P5" in html
+    assert "各產品需求滿足率" in html and "P5" in html and "工業控制晶片" in html  # products by their Chinese names
     base = client.get("/scenario.json?name=baseline&run=true&draws=0").json()
     editable = next(a for a in base["assumptions"] if a["editable"] and a["name"].startswith("demand."))
     more = client.get(f"/scenario.json?name=baseline&run=true&draws=0&set.{editable['name']}={editable['central'] * 10}").json()

@@ -181,7 +181,8 @@ def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool 
         res = run_scenario(cw, sc, draws=draws, seed=seed)
         out["result"] = res
         mc, point = res.get("montecarlo"), res["point"]
-        out["bars"] = [{"product": p, "label": s["label"], "point": s["share_met"],
+        names = names_of(cw, lang)
+        out["bars"] = [{"product": p, "label": names.get(p, s["label"]), "point": s["share_met"],
                         **({k: mc["products"][p][k] for k in ("p5", "p50", "p95", "mean")} if mc else {})}
                        for p, s in point["products"].items()]
     return _clean(out)
