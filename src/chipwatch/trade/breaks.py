@@ -82,7 +82,9 @@ def breaks(engine: FlowEngine, product: str, by: str = "product", origin: str | 
                              + f"no monthly {flow} flows of product {product} in {first}-{last}"
                              + (" in the CHPL groups (import them: chipwatch trade import chpl FILE)" if by == "chpl" else "")
                              + "; breaks need monthly data")
-    months = sorted({(r[3], r[4]) for r in rows})
+    # months with a value somewhere; trailing months the source has not published yet (every
+    # cell ':') are missing, not zero, as in spikes
+    months = sorted({(r[3], r[4]) for r in rows if r[5] is not None})
     span = [(y, m) for y in range(months[0][0], months[-1][0] + 1) for m in range(1, 13) if months[0] <= (y, m) <= months[-1]]
     if not months[0] <= at < months[-1]:
         raise ChipwatchError(f"--at {at[0]}-{at[1]:02d}: outside the monthly data ({months[0][0]}-{months[0][1]:02d} to "
