@@ -105,7 +105,7 @@ def router() -> APIRouter:
     def search(request: Request, q: str = Param("", max_length=200)):
         from chipwatch.api import rows
 
-        found = views._clean(rows(st(request).cw.search(q, 50))) if q.strip() else []
+        found = views.clean(rows(st(request).cw.search(q, 50))) if q.strip() else []
         return render(request, "search.html", {"q": q, "results": found}, request.url.path.endswith(".json"))
 
     @pages.get("/graph")

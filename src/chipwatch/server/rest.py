@@ -76,6 +76,10 @@ def run_screen(st: State, queries: dict, threshold: float = 0.7, limit: int = 5)
     return screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=st.indexes, sql_blocking=False)
 
 
+def as_json(queries: dict, hits: dict) -> list[dict]:
+    return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+
+
 def csv_queries(data: bytes, filename: str, column: str) -> dict:
     from chipwatch.screening.batch import parse_queries
     from chipwatch.screening.lists.text import decode
@@ -90,11 +94,11 @@ def router(allow_write: bool) -> APIRouter:
     def entity(st: St, entity_id: str, as_of: AsOf = None):
         if not st.cw.store.has_entity(entity_id):
             raise HTTPException(404, f"no entity with id '{entity_id}'")
-        return views._clean(st.cw.entity_view(entity_id, as_of))
+        return views.clean(st.cw.entity_view(entity_id, as_of))
 
     @api.get("/search", summary="Entities by name in any script")
     def search(st: St, q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
-        return views._clean(rows(st.cw.search(q, limit)))
+        return views.clean(rows(st.cw.search(q, limit)))
 
     @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does")
     def claims(st: St, subject: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
@@ -102,11 +106,11 @@ def router(allow_write: bool) -> APIRouter:
                status: list[Status] | None = Param(None), tag: str | None = Param(None, max_length=100),
                as_of: AsOf = None, limit: int = Param(500, ge=1, le=5000)):
         df = st.cw.claims(subject=subject, predicate=predicate, object=object, status=status, as_of=as_of, tag=tag)
-        return views._clean(st.cw.claims_with_evidence(df.head(limit)))
+        return views.clean(st.cw.claims_with_evidence(df.head(limit)))
 
     @api.get("/timeline", summary="Dated events in order")
     def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100)):
-        return views._clean(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
+        return views.clean(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
 
     @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
     def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
@@ -119,25 +123,25 @@ def router(allow_write: bool) -> APIRouter:
     def trace(st: St, product: str, as_of: AsOf = None):
         from chipwatch.analysis.trace import trace as run
 
-        return views._clean(run(st.cw.store, st.cw.resolve(product), as_of))
+        return views.clean(run(st.cw.store, st.cw.resolve(product), as_of))
 
     @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
     def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000)):
         from chipwatch.analysis.chokepoints import chokepoints as run
 
-        return views._clean([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
+        return views.clean([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
 
     @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
     def gap(st: St, as_of: AsOf = None):
         from chipwatch.analysis.gap import gap as run
 
-        return views._clean([g.to_dict() for g in run(st.cw.store, as_of)])
+        return views.clean([g.to_dict() for g in run(st.cw.store, as_of)])
 
     @api.get("/check", summary="Consistency findings")
     def check(st: St, severity: Literal["error", "warning", "info"] = "info"):
         from chipwatch.analysis.check import check as run
 
-        return views._clean([f.to_dict() for f in run(st.cw.store, severity)])
+        return views.clean([f.to_dict() for f in run(st.cw.store, severity)])
 
     @api.get("/scenarios", summary="The bundled scenarios")
     def scenarios():
@@ -151,7 +155,7 @@ def router(allow_write: bool) -> APIRouter:
 
         if name not in bundled_names():
             raise HTTPException(404, f"no scenario '{name}'; bundled: {', '.join(bundled_names())}")
-        return views._clean(load_scenario(name).to_dict())
+        return views.clean(load_scenario(name).to_dict())
 
     @api.post("/scenarios/run", summary="Run a bundled scenario (parameters in the body, at most 20,000 draws)")
     def scenario_run(st: St, body: ScenarioRun):
@@ -162,15 +166,14 @@ def router(allow_write: bool) -> APIRouter:
         sc = load_scenario(body.name)
         if body.assumptions:
             sc = with_values(sc, body.assumptions)
-        return views._clean(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
+        return views.clean(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
 
     @api.post("/screen", summary="Screen names (any script) against the imported lists")
     def screen_names(st: St, body: ScreenRequest):
         from chipwatch.screening.matcher import Query
 
         queries = {str(i): Query([n]) for i, n in enumerate(body.names, 1)}
-        hits = run_screen(st, queries, body.threshold, body.limit)
-        return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+        return as_json(queries, run_screen(st, queries, body.threshold, body.limit))
 
     @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)")
     async def screen_csv(st: St, file: UploadFile = File(...), column: str = Form("name", max_length=100),
@@ -178,8 +181,7 @@ def router(allow_write: bool) -> APIRouter:
         from starlette.concurrency import run_in_threadpool
 
         queries = csv_queries(await read_upload(file, MAX_UPLOAD), file.filename or "upload.csv", column)
-        hits = await run_in_threadpool(run_screen, st, queries, threshold)
-        return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+        return as_json(queries, await run_in_threadpool(run_screen, st, queries, threshold))
 
     @api.get("/sources", summary="The sources, with how many claims each supports")
     def sources(st: St):
