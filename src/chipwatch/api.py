@@ -79,9 +79,10 @@ class Chipwatch:
     # composite views ---------------------------------------------------------
     def claims_with_evidence(self, claims: pd.DataFrame) -> list[dict]:
         """Claim rows as dicts, each with its value decoded and its evidence list."""
-        ev = self.store.evidence(list(claims.id)) if len(claims) else pd.DataFrame(columns=["claim_id"])
+        ev = self.store.dicts("SELECT * FROM evidence WHERE list_contains(?, claim_id) ORDER BY claim_id, seq",
+                              [list(claims.id)]) if len(claims) else []
         by_claim: dict[str, list] = {}
-        for e in rows(ev):
+        for e in ev:
             by_claim.setdefault(e["claim_id"], []).append(
                 {k: e[k] for k in ("source", "locator", "quote", "translation")})
         out = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-from chipwatch.frames import rows
 from chipwatch.screening.ownership import propagate
 from chipwatch.store.read import Store
 
@@ -32,13 +31,18 @@ ORDER BY l.kind, e.list_id, i.scheme
 
 def list_links(store: Store, entity_id: str) -> list[dict]:
     """The list entries (latest version of each list) an entity's identifiers point to."""
-    out: dict[tuple[str, str], dict] = {}
-    for r in rows(store.sql(LINKS.format(where="WHERE i.entity_id = ?"), [entity_id])):
-        link = out.setdefault((r["version"], r["list_id"]), {
+    return store.memo("list-links", lambda: _all_links(store)).get(entity_id, [])
+
+
+def _all_links(store: Store) -> dict[str, list[dict]]:
+    """Every entity's links, in one query (computed once per open store: it is read-only)."""
+    out: dict[str, dict[tuple[str, str], dict]] = {}
+    for r in store.dicts(LINKS.format(where="")):
+        link = out.setdefault(r["entity_id"], {}).setdefault((r["version"], r["list_id"]), {
             "list": r["kind"], "version": r["version"], "date": r["date"], "list_id": r["list_id"],
             "caption": r["caption"], "schema": r["schema"], "programs": r["programs"], "via": []})
         link["via"].append({"scheme": r["scheme"], "value": r["value"], "source": r["source"]})
-    return list(out.values())
+    return {eid: list(links.values()) for eid, links in out.items()}
 
 
 def listed_entities(store: Store) -> set[str]:

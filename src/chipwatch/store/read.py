@@ -75,6 +75,12 @@ class Store:
         """Run a read-only SQL query against the store."""
         return self.con.execute(query, params or []).df()
 
+    def dicts(self, query: str, params: list | None = None) -> list[dict]:
+        """The rows of a query as dicts (no DataFrame: a millisecond less per query, for pages)."""
+        cur = self.con.execute(query, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
     # -- entities ------------------------------------------------------------
     def meta(self) -> dict[str, str]:
         return dict(self.con.execute("SELECT key, value FROM meta").fetchall())
@@ -92,12 +98,12 @@ class Store:
 
     def entity(self, entity_id: str) -> dict:
         """An entity with its names (by kind and language) and identifiers."""
-        row = self.sql("SELECT * FROM entities WHERE id = ?", [entity_id])
-        if row.empty:
+        row = self.dicts("SELECT * FROM entities WHERE id = ?", [entity_id])
+        if not row:
             raise ChipwatchError(f"no entity with id '{entity_id}'; try `chipwatch search`")
-        out = row.iloc[0].to_dict()
-        out["names"] = self.sql("SELECT name, lang, kind FROM names WHERE entity_id = ? ORDER BY kind, lang", [entity_id]).to_dict("records")
-        out["identifiers"] = self.sql("SELECT scheme, value, source, locator, quote FROM identifiers WHERE entity_id = ? ORDER BY scheme", [entity_id]).to_dict("records")
+        out = row[0]
+        out["names"] = self.dicts("SELECT name, lang, kind FROM names WHERE entity_id = ? ORDER BY kind, lang", [entity_id])
+        out["identifiers"] = self.dicts("SELECT scheme, value, source, locator, quote FROM identifiers WHERE entity_id = ? ORDER BY scheme", [entity_id])
         return out
 
     def labels(self, ids: list[str] | None = None, lang: str = "en") -> dict[str, str]:
