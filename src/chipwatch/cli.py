@@ -299,9 +299,8 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
     """Screen names against the imported sanctions lists: listed, owned (50 % rule) or review, with reasons."""
     from rich.progress import Progress
 
-    from chipwatch.screening.batch import hit_rows, read_queries, write_rows
-    from chipwatch.screening.matcher import Query
-    from chipwatch.screening.screen import list_indexes
+    from chipwatch.screening.batch import hit_rows, name_queries, read_queries, write_rows
+    from chipwatch.screening.screen import list_indexes, require_lists
     from chipwatch.screening.screen import screen as run
     from chipwatch.store import Store
 
@@ -312,10 +311,9 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
     if engine not in ("memory", "duckdb", "spark"):
         raise ChipwatchError(f"--engine {engine}: unknown; use duckdb, spark or memory")
     sql_engine = "duckdb" if engine == "memory" else engine
-    queries = read_queries(file, column) if file else {str(i): Query([n]) for i, n in enumerate(name, 1)}
+    queries = read_queries(file, column) if file else name_queries(name)
     with Store(_db()) as store:
-        if not store.list_versions():
-            raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
+        require_lists(store)
         kinds = [k.strip() for k in lists.split(",")] if lists else None
         with Progress(console=err, transient=True) as progress:
             progress.add_task("indexing lists", total=None)

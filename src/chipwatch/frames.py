@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+
+
+def jsonable(value):
+    """NaN and infinities -> None, through dicts, lists and tuples (JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
 
 
 def none_if_missing(value):

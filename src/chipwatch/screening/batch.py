@@ -17,6 +17,11 @@ MAX_ROWS = 1_000_000
 OPTIONAL = {"country": "countries", "schema": "schema", "inn": "inn", "ogrn": "ogrn", "id": "id"}
 
 
+def name_queries(names: list[str]) -> dict[str, Query]:
+    """One query per name, keyed 1, 2, … in order."""
+    return {str(i): Query([n]) for i, n in enumerate(names, 1)}
+
+
 def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
     """Queries keyed by the row's `id` column, or by its line number."""
     return parse_queries(read_text(Path(path)), str(path), column)

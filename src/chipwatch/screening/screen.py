@@ -15,6 +15,7 @@ import os
 from dataclasses import asdict, dataclass, field
 
 from chipwatch.engines import open_engine
+from chipwatch.errors import ChipwatchError
 from chipwatch.names.normalize import name_key
 from chipwatch.screening.blocking import SqlBlocker
 from chipwatch.screening.links import kb_ownership
@@ -58,6 +59,12 @@ def _entry(record: str) -> ListEntry:
     data = json.loads(record)
     data["names"] = [ListName(**n) for n in data["names"]]
     return ListEntry(**data)
+
+
+def require_lists(store: Store) -> None:
+    """A clear error when no sanctions list has been imported."""
+    if not store.list_versions():
+        raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
 
 
 def list_indexes(store: Store, kinds: list[str] | None = None, engine: str = "duckdb") -> list[ListIndex]:

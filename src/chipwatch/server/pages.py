@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.frames import jsonable
 from chipwatch.i18n import norm_lang, t, vocab
 from chipwatch.server import rest, views
 from chipwatch.server.state import State
@@ -105,7 +106,7 @@ def router() -> APIRouter:
     def search(request: Request, q: str = Param("", max_length=200)):
         from chipwatch.api import rows
 
-        found = views.clean(rows(st(request).cw.search(q, 50))) if q.strip() else []
+        found = jsonable(rows(st(request).cw.search(q, 50))) if q.strip() else []
         return render(request, "search.html", {"q": q, "results": found}, request.url.path.endswith(".json"))
 
     @pages.get("/graph")
@@ -156,11 +157,11 @@ def router() -> APIRouter:
         return await run_in_threadpool(screen_result, request, listed, queries, request.url.path.endswith(".json"))
 
     def screen_result(request: Request, names: list[str], queries: dict | None, twin: bool) -> Response:
-        from chipwatch.screening.matcher import Query
+        from chipwatch.screening.batch import name_queries
 
         state = st(request)
         if queries is None and names:
-            queries = {str(i): Query([n]) for i, n in enumerate(names, 1)}
+            queries = name_queries(names)
         hits = rest.run_screen(state, queries) if queries else None
         data = views.screening(state.cw, hits, queries, lang_of(request))
         data["names"] = names

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chipwatch.api import rows
 from chipwatch.errors import ChipwatchError
+from chipwatch.frames import jsonable
 from chipwatch.server import views
 from chipwatch.server.state import State
 
@@ -69,10 +70,9 @@ async def read_upload(file: UploadFile, limit: int) -> bytes:
 
 
 def run_screen(st: State, queries: dict, threshold: float = 0.7, limit: int = 5) -> dict:
-    from chipwatch.screening.screen import screen
+    from chipwatch.screening.screen import require_lists, screen
 
-    if not st.cw.store.list_versions():
-        raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
+    require_lists(st.cw.store)
     return screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=st.indexes, sql_blocking=False)
 
 
@@ -94,11 +94,11 @@ def router(allow_write: bool) -> APIRouter:
     def entity(st: St, entity_id: str, as_of: AsOf = None):
         if not st.cw.store.has_entity(entity_id):
             raise HTTPException(404, f"no entity with id '{entity_id}'")
-        return views.clean(st.cw.entity_view(entity_id, as_of))
+        return jsonable(st.cw.entity_view(entity_id, as_of))
 
     @api.get("/search", summary="Entities by name in any script")
     def search(st: St, q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
-        return views.clean(rows(st.cw.search(q, limit)))
+        return jsonable(rows(st.cw.search(q, limit)))
 
     @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does")
     def claims(st: St, subject: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
@@ -106,11 +106,11 @@ def router(allow_write: bool) -> APIRouter:
                status: list[Status] | None = Param(None), tag: str | None = Param(None, max_length=100),
                as_of: AsOf = None, limit: int = Param(500, ge=1, le=5000)):
         df = st.cw.claims(subject=subject, predicate=predicate, object=object, status=status, as_of=as_of, tag=tag)
-        return views.clean(st.cw.claims_with_evidence(df.head(limit)))
+        return jsonable(st.cw.claims_with_evidence(df.head(limit)))
 
     @api.get("/timeline", summary="Dated events in order")
     def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100)):
-        return views.clean(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
+        return jsonable(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
 
     @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
     def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
@@ -123,25 +123,25 @@ def router(allow_write: bool) -> APIRouter:
     def trace(st: St, product: str, as_of: AsOf = None):
         from chipwatch.analysis.trace import trace as run
 
-        return views.clean(run(st.cw.store, st.cw.resolve(product), as_of))
+        return jsonable(run(st.cw.store, st.cw.resolve(product), as_of))
 
     @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
     def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000)):
         from chipwatch.analysis.chokepoints import chokepoints as run
 
-        return views.clean([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
+        return jsonable([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
 
     @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
     def gap(st: St, as_of: AsOf = None):
         from chipwatch.analysis.gap import gap as run
 
-        return views.clean([g.to_dict() for g in run(st.cw.store, as_of)])
+        return jsonable([g.to_dict() for g in run(st.cw.store, as_of)])
 
     @api.get("/check", summary="Consistency findings")
     def check(st: St, severity: Literal["error", "warning", "info"] = "info"):
         from chipwatch.analysis.check import check as run
 
-        return views.clean([f.to_dict() for f in run(st.cw.store, severity)])
+        return jsonable([f.to_dict() for f in run(st.cw.store, severity)])
 
     @api.get("/scenarios", summary="The bundled scenarios")
     def scenarios():
@@ -155,7 +155,7 @@ def router(allow_write: bool) -> APIRouter:
 
         if name not in bundled_names():
             raise HTTPException(404, f"no scenario '{name}'; bundled: {', '.join(bundled_names())}")
-        return views.clean(load_scenario(name).to_dict())
+        return jsonable(load_scenario(name).to_dict())
 
     @api.post("/scenarios/run", summary="Run a bundled scenario (parameters in the body, at most 20,000 draws)")
     def scenario_run(st: St, body: ScenarioRun):
@@ -166,13 +166,13 @@ def router(allow_write: bool) -> APIRouter:
         sc = load_scenario(body.name)
         if body.assumptions:
             sc = with_values(sc, body.assumptions)
-        return views.clean(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
+        return jsonable(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
 
     @api.post("/screen", summary="Screen names (any script) against the imported lists")
     def screen_names(st: St, body: ScreenRequest):
-        from chipwatch.screening.matcher import Query
+        from chipwatch.screening.batch import name_queries
 
-        queries = {str(i): Query([n]) for i, n in enumerate(body.names, 1)}
+        queries = name_queries(body.names)
         return as_json(queries, run_screen(st, queries, body.threshold, body.limit))
 
     @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)")

@@ -3,28 +3,15 @@ exactly this, and its HTML template renders it. Everything is read from the libr
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from chipwatch.api import Chipwatch, rows
 from chipwatch.errors import ChipwatchError
+from chipwatch.frames import jsonable
 from chipwatch.i18n import name_in, vocab
 from chipwatch.model.vocabulary import vocabulary
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 STAGES = ("materials", "design", "fabrication", "cooperation")
 MAX_DRAWS = 20_000
-
-
-def clean(value: Any) -> Any:
-    """NaN (pandas' missing) -> None, recursively."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean(v) for v in value]
-    return value
 
 
 def names_of(cw: Chipwatch, lang: str) -> dict[str, str]:
@@ -79,7 +66,7 @@ def home(cw: Chipwatch, lang: str) -> dict:
                        "entities": [{"id": i, "name": names.get(i, i), "type": t, "type_label": vocab("type", t, lang),
                                      "claims": n} for i, t, n in got]})
     sanctions = sorted(claim_rows(cw, s["sanctions"], lang), key=lambda c: (c.get("valid_from") or "9999", c["subject"]))
-    return clean({
+    return jsonable({
         "counts": s["counts"],
         "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
         "claims_by_status": [{"status": k, "label": vocab("status", k, lang), "n": n} for k, n in s["claims_by_status"].items()],
@@ -103,7 +90,7 @@ def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -
     view["groups"] = sorted(groups.values(), key=lambda g: (-len(g["claims"]), g["predicate"]))
     view["claim_count"] = len(items)
     view["status_counts"] = {s: sum(c["status"] == s for c in items) for s in STATUSES}
-    return clean(view)
+    return jsonable(view)
 
 
 def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: list[str] | None = None,
@@ -147,7 +134,7 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25) 
         gaps, gap_error = [named(g.to_dict()) for g in gap(cw.store, as_of)], None
     except ChipwatchError as exc:  # a store built without datasets/reference
         gaps, gap_error = [], str(exc)
-    return clean({
+    return jsonable({
         "as_of": as_of,
         "chokepoints": [named(f.to_dict()) for f in found[:top]], "chokepoint_count": len(found),
         "gap": gaps, "gap_error": gap_error,
@@ -185,7 +172,7 @@ def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool 
         out["bars"] = [{"product": p, "label": names.get(p, s["label"]), "point": s["share_met"],
                         **({k: mc["products"][p][k] for k in ("p5", "p50", "p95", "mean")} if mc else {})}
                        for p, s in point["products"].items()]
-    return clean(out)
+    return jsonable(out)
 
 
 def screening(cw: Chipwatch, hits: dict | None, queries: dict | None, lang: str) -> dict:
@@ -197,7 +184,7 @@ def screening(cw: Chipwatch, hits: dict | None, queries: dict | None, lang: str)
                            "hits": [{**h.to_dict(), "entity_name": names.get(h.entity) if h.entity else None}
                                     for h in hits.get(qid, [])]}
                           for qid, q in queries.items()]
-    return clean(out)
+    return jsonable(out)
 
 
 def sources(cw: Chipwatch) -> dict:
@@ -206,7 +193,7 @@ def sources(cw: Chipwatch) -> dict:
     items = rows(df)
     for s in items:
         s["claims"] = counts.get(s["id"], 0)
-    return clean({"sources": items})
+    return jsonable({"sources": items})
 
 
 def source(cw: Chipwatch, source_id: str, lang: str) -> dict:
@@ -218,7 +205,7 @@ def source(cw: Chipwatch, source_id: str, lang: str) -> dict:
         "SELECT DISTINCT claim_id FROM evidence WHERE source = ? ORDER BY claim_id", [source_id]).fetchall()]
     claims = cw.claims()
     items = claim_rows(cw, cw.claims_with_evidence(claims[claims["id"].isin(ids)]), lang)
-    return clean({"source": rows(got.drop(columns=["record"]))[0], "claims": items})
+    return jsonable({"source": rows(got.drop(columns=["record"]))[0], "claims": items})
 
 
 def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: str = "2020-2021",
@@ -236,7 +223,7 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
                  "baseline": baseline, "reporter": reporter, "partner": partner, "spikes": None, "mirror": None,
                  "claims": claim_rows(cw, cw.claims_with_evidence(cw.claims(predicate="transits_via")), "en")}
     if not out["imports"]:
-        return clean(out)
+        return jsonable(out)
     with FlowEngine.for_store(cw.store.path) as eng:
         found = spikes(eng, normalise.product_option(product), normalise.side(target, "target"), None, "export",
                        normalise.years(baseline, "baseline"))
@@ -244,4 +231,4 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
         if reporter:
             gap = mirror(eng, normalise.side(reporter, "reporter"), normalise.side(partner or "EU", "partner"))
             out["mirror"], out["mirror_chart"] = gap.to_dict(), mirror_chart(gap)
-    return clean(out)
+    return jsonable(out)

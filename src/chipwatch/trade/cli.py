@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.frames import jsonable
 from chipwatch.trade import normalise
 
 trade_app = typer.Typer(help="Trade statistics: import flows (Eurostat, Comtrade, BACI); find re-export (gray channel) "
@@ -44,23 +45,13 @@ def _db() -> Path:
     return default_db_path(root.State.db)
 
 
-def _finite(data):
-    if isinstance(data, float) and not math.isfinite(data):
-        return None
-    if isinstance(data, dict):
-        return {str(k): _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
-
-
 def _json(data) -> None:
-    sys.stdout.write(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _chart(path: Path | None, spec: dict) -> None:
     if path:
-        path.write_text(json.dumps(_finite(spec), ensure_ascii=False, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(jsonable(spec), ensure_ascii=False, indent=1), encoding="utf-8")
         err.print(f"chart: {path} (Vega-Lite)", markup=False, highlight=False)
 
 

@@ -65,7 +65,12 @@ def _need(path: Path, cols: dict[str, str], options: list[str], expected: str) -
     raise ChipwatchError(f"{path}:1: missing column '{options[0].upper()}'; the header must have {expected}")
 
 
-def _finish(con, path: Path, meta: Meta, select: str, scale: float = 1.0) -> Parsed:
+def _finish(con, path: Path, meta: Meta, *, reporter: str, partner: str, flow: str, product: str, period: str,
+            value: str, currency: str, quantity: str = "NULL", unit: str = "NULL", scale: float = 1.0) -> Parsed:
+    """The raw table from SQL expressions over the loaded CSV, one per column, then normalised."""
+    select = (f"{reporter} AS reporter, {partner} AS partner, {flow} AS flow, {product} AS product, "
+              f"{period} AS period, {value} AS value, {currency} AS currency, "
+              f"CAST({quantity} AS VARCHAR) AS quantity, CAST({unit} AS VARCHAR) AS unit")
     locator = f"'{path.name.replace(chr(39), chr(39) * 2)}:' || line"
     con.execute(f"""CREATE OR REPLACE TABLE raw AS SELECT {locator} AS locator, line AS seq, {select}
                     FROM src ORDER BY line""")  # noqa: S608
@@ -108,9 +113,8 @@ def eurostat_csv(path: str | Path, source_id: str) -> Parsed:
                 con.execute(f"DELETE FROM src WHERE {proc} NOT IN ({keep}) OR {proc} IS NULL")  # noqa: S608
         meta = Meta(id=source_id, kind="eurostat-csv", path=str(path), title=f"Eurostat trade series {path.name}",
                     publisher="Eurostat (EU) / national statistics", licence="Eurostat reuse policy (attribution)")
-        return _finish(con, path, meta, f"""{reporter} AS reporter, {partner} AS partner, {flow} AS flow,
-            {product} AS product, {period} AS period, {value} AS value, {currency} AS currency,
-            CAST(NULL AS VARCHAR) AS quantity, CAST(NULL AS VARCHAR) AS unit""")
+        return _finish(con, path, meta, reporter=reporter, partner=partner, flow=flow, product=product, period=period,
+                       value=value, currency=currency)
     finally:
         con.close()
 
@@ -133,9 +137,8 @@ def comtrade(path: str | Path, source_id: str) -> Parsed:
         unit = _q(cols["qtyunit"]) if "qtyunit" in cols and "qty" in cols else "'kg'" if "netweightkg" in cols else "NULL"
         meta = Meta(id=source_id, kind="comtrade", path=str(path), title=f"UN Comtrade extract {path.name}",
                     publisher="United Nations Statistics Division (UN Comtrade)", licence="UN Comtrade terms of use")
-        return _finish(con, path, meta, f"""{reporter} AS reporter, {partner} AS partner, {flow} AS flow,
-            {product} AS product, {period} AS period, {value} AS value, 'USD' AS currency,
-            CAST({qty} AS VARCHAR) AS quantity, CAST({unit} AS VARCHAR) AS unit""")
+        return _finish(con, path, meta, reporter=reporter, partner=partner, flow=flow, product=product, period=period,
+                       value=value, currency="'USD'", quantity=qty, unit=unit)
     finally:
         con.close()
 
@@ -153,8 +156,8 @@ def baci(path: str | Path, source_id: str) -> Parsed:
         meta = Meta(id=source_id, kind="baci", path=str(path), title=f"CEPII BACI {path.name}",
                     publisher="CEPII", licence="Etalab Open Licence 2.0 (CEPII BACI)",
                     url="http://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37")
-        return _finish(con, path, meta, f"""trim({i}) AS reporter, trim({j}) AS partner, 'export' AS flow,
-            trim({k}) AS product, trim({t}) AS period, trim({v}) AS value, 'USD' AS currency,
-            CASE WHEN trim({q}) IN ('NA', '') THEN NULL ELSE trim({q}) END AS quantity, 't' AS unit""", scale=1000.0)
+        return _finish(con, path, meta, reporter=f"trim({i})", partner=f"trim({j})", flow="'export'", product=f"trim({k})",
+                       period=f"trim({t})", value=f"trim({v})", currency="'USD'",
+                       quantity=f"CASE WHEN trim({q}) IN ('NA', '') THEN NULL ELSE trim({q}) END", unit="'t'", scale=1000.0)
     finally:
         con.close()
