@@ -32,8 +32,18 @@ run: $(STAMP)
 	$(BIN)/chipwatch --db $(DB) summary
 	$(BIN)/chipwatch --db $(DB) serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# yente (the OpenSanctions screening API) and the nomenklatura it pins, from PyPI in a venv of
+# their own: the tests check chipwatch's yente API with yente's own models and nomenklatura's
+# YenteEnricher (tests/test_yente.py).
+YENTEVENV := .venv-yente
+
+$(YENTEVENV)/.installed:
+	$(PYTHON) -m venv $(YENTEVENV)
+	$(YENTEVENV)/bin/pip install --quiet yente==5.5.0
+	touch $@
+
+test: $(STAMP) $(YENTEVENV)/.installed
+	CHIPWATCH_YENTE_PYTHON=$(YENTEVENV)/bin/python $(BIN)/python -m pytest -q
 
 NKVENV := .venv-nomenklatura
 
@@ -55,4 +65,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) $(NKVENV) $(DB) .pytest_cache node_modules
+	rm -rf $(VENV) $(NKVENV) $(YENTEVENV) $(DB) .pytest_cache node_modules

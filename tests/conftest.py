@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,50 @@ def lists_db(russia_db, tmp_path_factory) -> Path:
     r = run_cli("lists", "import", "ftm", str(need_shared("data", "opensanctions", "zala.ftm.json")), "--date", "2026-06-01", db=db)
     assert r.code == 0, r
     return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path, *args: str):
+    """`chipwatch serve` in a subprocess on a free loopback port, until it answers /readyz
+    (however long a busy machine takes: the only limit is the process dying)."""
+    port = free_port()
+    log = open(db.with_suffix(".serve.log"), "w+b")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen([sys.executable, "-m", "chipwatch", "--db", str(db), "serve", "--port", str(port), *args],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"chipwatch serve did not start (exit {proc.poll()}):\n{log.read().decode(errors='replace')}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(lists_db, tmp_path_factory):
+    """A running explorer and API on a copy of the lists store."""
+    db = tmp_path_factory.mktemp("serve") / "store.duckdb"
+    shutil.copyfile(lists_db, db)
+    with serving(db) as base:
+        yield base

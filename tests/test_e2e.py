@@ -7,11 +7,6 @@ screenshot of each step goes to the test's tmp folder and to out/screenshots/.""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,46 +22,6 @@ pytestmark = pytest.mark.slow
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is absent (apt install chromium); the browser tests need it", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(lists_db, tmp_path_factory):
-    """`chipwatch serve` in a subprocess on a free loopback port, on a copy of the store."""
-    db = tmp_path_factory.mktemp("e2e") / "store.duckdb"
-    shutil.copyfile(lists_db, db)
-    port = free_port()
-    log = open(db.with_suffix(".log"), "w+b")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-m", "chipwatch", "--db", str(db), "serve", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/scenarios", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"chipwatch serve did not start (exit {proc.poll()}):\n{log.read().decode(errors='replace')}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

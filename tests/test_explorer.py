@@ -75,7 +75,7 @@ def test_unknown_entity_is_a_404_page_and_a_json_error(client):
     r = client.get("/entity/nobody")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"] and "nobody" in r.text
     r = client.get("/entity/nobody.json")
-    assert r.status_code == 404 and r.json() == {"error": "No entity with id 'nobody'."}
+    assert r.status_code == 404 and r.json() == {"detail": "No entity with id 'nobody'."}
     assert client.get("/api/entities/nobody").status_code == 404
     assert client.get("/no/such/page").status_code == 404
     assert client.get("/source/nowhere.json").status_code == 404
@@ -118,22 +118,23 @@ def test_screening_page_and_api(client):
     data = client.get("/screen.json", params={"q": "貝加爾電子"}).json()
     assert data["results"][0]["hits"][0]["list_id"] == "39178"
     r = client.post("/api/screen", json={"names": ["АО «МЦСТ»"]})
-    assert r.status_code == 200 and r.json()[0]["hits"][0]["list_id"] == "39180"
+    assert r.status_code == 200 and r.json()["results"][0]["hits"][0]["list_id"] == "39180"
+    assert r.json()["lists"][0]["date"] and r.json()["warnings"]  # the bundled 2024 snapshot is old
     upload = client.post("/api/screen/csv", files={"file": ("q.csv", "name\n貝加爾電子\n".encode("gbk"), "text/csv")})
-    assert upload.status_code == 200 and upload.json()[0]["hits"][0]["reason"] == "listed"
+    assert upload.status_code == 200 and upload.json()["results"][0]["hits"][0]["reason"] == "listed"
 
 
 def test_upload_limits_give_a_clear_message(client):
     big = b"name\n" + b"x" * (2 * 2**20 + 10)
     r = client.post("/api/screen/csv", files={"file": ("big.csv", big, "text/csv")})
-    assert r.status_code == 400 and "more than 2 MB" in r.json()["error"]
+    assert r.status_code == 400 and "more than 2 MB" in r.json()["detail"]
     rows = "name\n" + "".join(f"Company {i}\n" for i in range(5001))
     r = client.post("/api/screen/csv", files={"file": ("rows.csv", rows.encode(), "text/csv")})
-    assert r.status_code == 400 and "more than 5,000 rows" in r.json()["error"]
+    assert r.status_code == 400 and "more than 5,000 rows" in r.json()["detail"]
     r = client.post("/screen", files={"file": ("rows.csv", rows.encode(), "text/csv")})
     assert r.status_code == 400 and "more than 5,000 rows" in r.text and "<html" in r.text
     r = client.post("/api/screen/csv", files={"file": ("q.csv", b"who\nX\n", "text/csv")})
-    assert r.status_code == 400 and "no column 'name'" in r.json()["error"]
+    assert r.status_code == 400 and "no column 'name'" in r.json()["detail"]
     assert client.post("/api/screen", json={"names": []}).status_code == 422
 
 
@@ -142,7 +143,7 @@ def test_rest_api(client):
     assert claims and all(c["subject"] == "mikron" and c["status"] == "fact" for c in claims)
     assert client.get("/api/claims", params={"status": "rumour"}).status_code == 422
     bad = client.get("/api/claims", params={"as_of": "2022-02-30"})
-    assert bad.status_code == 400 and "as-of" in bad.json()["error"]
+    assert bad.status_code == 400 and "as-of" in bad.json()["detail"]
     assert client.get("/api/claims", params={"as_of": "2022-13"}).status_code == 422
     assert client.get("/api/timeline", params={"predicate": "sanctioned_by"}).json()
     assert client.get("/api/neighbours/mikron").json()["edges"]

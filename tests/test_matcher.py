@@ -17,13 +17,13 @@ from chipwatch.screening.matcher import Match, Matcher, Query
 def ofac() -> Matcher:
     d = need_shared("data", "ofac")
     parsed = parse(d / "sdn-2024-05-03.csv", d / "alt-2025-02-27.csv", d / "add-2025-02-27.csv")
-    return Matcher(parsed.entries, "ofac-sdn-2024-05-03")
+    return Matcher.of(parsed.entries, "ofac-sdn-2024-05-03")
 
 
 @pytest.fixture(scope="module")
 def small() -> Matcher:
     """A small list with the names in the scripts the bundled dataset uses."""
-    return Matcher([
+    return Matcher.of([
         ListEntry("baikal", "Organization", [ListName("АО «Байкал Электроникс»"), ListName("貝加爾電子", "aka")],
                   countries=["ru"], identifiers={"inn": ["7707767484"]}),
         ListEntry("mikron", "Organization", [ListName("ПАО «Микрон»"), ListName("米克朗", "aka")], countries=["ru"]),
@@ -96,12 +96,16 @@ def test_identifiers_that_differ_cost(small):
     assert other.score < same and other.explanation["identifiers"]["differ"][0]["scheme"] == "inn"
 
 
-def test_person_query_against_organisation_scores_lower(ofac):
+def test_schemata_that_cannot_be_one_thing_are_not_compared(ofac):
+    """FollowTheMoney's can_match: a person never meets an organisation, a company never a
+    vessel; a query without a schema is a LegalEntity (person or organisation, not vessel)."""
     org = top(ofac, Query(["JSC MCST"], schema="Organization"))
-    person = ofac.match(Query(["JSC MCST"], schema="Person"), threshold=0.0)
-    person = next(m for m in person if m.entry.list_id == "39180")
-    assert person.score < org.score
-    assert person.explanation["schema"]["factor"] < 1.0 and org.explanation["schema"]["factor"] == 1.0
+    assert org.explanation["schema"] == {"query": "Organization", "entry": "Organization", "compatible": True}
+    assert not [m for m in ofac.match(Query(["JSC MCST"], schema="Person"), threshold=0.0) if m.entry.list_id == "39180"]
+    entry = next(e for e in ofac.ix.entries if e.schema == "Vessel")
+    assert ofac.compare(Query([entry.caption], schema="Company"), entry).score == 0.0
+    assert ofac.compare(Query([entry.caption]), entry).score == 0.0  # LegalEntity
+    assert ofac.compare(Query([entry.caption], schema="Vessel"), entry).score == 1.0
 
 
 def test_person_names_in_any_order_and_script(small, ofac):
@@ -142,7 +146,7 @@ def test_limit_threshold_and_order(ofac):
 
 
 def test_compare_without_blocking(small):
-    entry = small.entries[0]
+    entry = small.ix.entries[0]
     m = small.compare(Query(["Baikal Elektroniks"]), entry)
     assert m.score >= 0.9 and m.explanation["name"]["entry_name"] == "АО «Байкал Электроникс»"
 

@@ -288,53 +288,82 @@ def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET
 @app.command()
 def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column of names (any script)")] = None,
            name: Annotated[list[str] | None, typer.Option("--name", help="screen this name (repeatable) instead of a file")] = None,
+           first_name: Annotated[str | None, typer.Option("--first-name", help="a person's given name (with --last-name)")] = None,
+           middle_name: Annotated[str | None, typer.Option("--middle-name", help="a person's middle name")] = None,
+           father_name: Annotated[str | None, typer.Option("--father-name", help="a person's patronymic")] = None,
+           last_name: Annotated[str | None, typer.Option("--last-name", help="a person's family name")] = None,
+           schema: Annotated[str | None, typer.Option(help="what the names are: Person, Company, Organization, Vessel, …")] = None,
+           country: Annotated[list[str] | None, typer.Option("--country", help="a country of the party (name or ISO code)")] = None,
+           birth_date: Annotated[str | None, typer.Option("--birth-date", help="a person's birth date: 1965, 1965-03 or 1965-03-12")] = None,
            column: Annotated[str, typer.Option(help="the CSV column holding the names")] = "name",
            threshold: Annotated[float, typer.Option(help="lowest score (0-1) to report")] = 0.7,
+           review_below: Annotated[float, typer.Option(help="hits scoring less are `review`, not `listed`")] = 0.9,
            limit: Annotated[int, typer.Option(help="hits per query")] = 5,
            lists: Annotated[str | None, typer.Option(help="comma-separated list kinds (default: all imported)")] = None,
-           engine: Annotated[str, typer.Option(help="where a file's candidate blocking and the ownership rule run: duckdb, spark, "
-                                                   "or memory (the matcher's own index, quickest on one machine)")] = "duckdb",
+           max_age: Annotated[int, typer.Option("--max-age", help="warn when a list's newest version is older (days)")] = 90,
+           engine: Annotated[str, typer.Option(help="where candidates are found: duckdb (SQL on the store), spark, "
+                                                   "or memory (the index loaded whole)")] = "duckdb",
            output: Annotated[Path | None, typer.Option("--out", help="write results to FILE (.csv or .json)")] = None,
            json_: AsJson = False) -> None:
     """Screen names against the imported sanctions lists: listed, owned (50 % rule) or review, with reasons."""
-    from rich.progress import Progress
-
     from chipwatch.screening.batch import hit_rows, name_queries, read_queries, write_rows
-    from chipwatch.screening.screen import list_indexes, require_lists
+    from chipwatch.screening.dates import normalise
+    from chipwatch.screening.lists.text import country_code
+    from chipwatch.screening.matcher import Query, person_names
     from chipwatch.screening.screen import screen as run
     from chipwatch.store import Store
 
-    if not 0 <= threshold <= 1:
-        raise ChipwatchError(f"--threshold {threshold}: give a score between 0 and 1")
-    if (file is None) == (not name):
-        raise ChipwatchError("give a CSV file or --name NAME (not both)")
-    if engine not in ("memory", "duckdb", "spark"):
-        raise ChipwatchError(f"--engine {engine}: unknown; use duckdb, spark or memory")
-    sql_engine = "duckdb" if engine == "memory" else engine
-    queries = read_queries(file, column) if file else name_queries(name)
+    if not 0 <= threshold <= 1 or not 0 <= review_below <= 1:
+        raise ChipwatchError(f"--threshold {threshold} / --review-below {review_below}: give scores between 0 and 1")
+    parts = [first_name, middle_name, father_name, last_name]
+    if (file is None) == (not name and not any(parts)):
+        raise ChipwatchError("give a CSV file, or --name NAME / --first-name and --last-name (not both)")
+    dob = None
+    if birth_date:
+        dob = normalise(birth_date)
+        if dob is None:
+            raise ChipwatchError(f"--birth-date {birth_date}: not a date; write 1965, 1965-03 or 1965-03-12")
+    countries = None
+    if country:
+        countries = [code for c in country if (code := country_code(c))] or None
+        if not countries:
+            raise ChipwatchError(f"--country {country[0]}: not a country name or ISO code")
+    if file:
+        queries = read_queries(file, column)
+    else:
+        queries = name_queries(name or [], schema, countries, [dob] if dob else None)
+        if any(parts):
+            full = person_names(*([x] if x else [] for x in (first_name, last_name, middle_name, father_name)))
+            queries[str(len(queries) + 1)] = Query(full, schema or "Person", countries, birth_dates=[dob] if dob else None)
     with Store(_db()) as store:
-        require_lists(store)
         kinds = [k.strip() for k in lists.split(",")] if lists else None
-        with Progress(console=err, transient=True) as progress:
-            progress.add_task("indexing lists", total=None)
-            indexes = list_indexes(store, kinds, sql_engine)
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("screening", total=len(queries))
-            results = run(store, queries, threshold=threshold, limit=limit, indexes=indexes, engine=sql_engine,
-                          sql_blocking=file is not None and engine != "memory",
-                          progress=lambda n: progress.advance(task, n))
-    rows = hit_rows(queries, results)
+        if len(queries) > 50 and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("screening", total=len(queries))
+                result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age,
+                             progress=lambda n: progress.advance(task, n))
+        else:
+            result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age)
+    for w in result.warnings:
+        err.print(f"warning: {w}", markup=False, highlight=False)
+    rows = hit_rows(queries, result)
     if output:
         write_rows(rows, output)
-        out.print(f"wrote {output}: {len(queries)} queries, {sum(1 for r in rows if r['list'])} hits")
+        out.print(f"wrote {output}: {len(queries)} queries, {sum(1 for r in rows if r['list'])} hits", markup=False)
         return
     if json_:
-        _json({qid: [h.to_dict() for h in hits] for qid, hits in results.items()})
+        _json({"lists": [v.__dict__ for v in result.lists], "warnings": result.warnings,
+               "results": {qid: [h.to_dict() for h in hits] for qid, hits in result.hits.items()}})
         return
-    t = Table("query", "list", "list id", "listed as", "score", "reason", "KB entity", "why")
+    screened = ", ".join(f"{v.id} ({v.date})" for v in result.lists)
+    t = Table("query", "list", "list id", "listed as", "score", "reason", "why", title=f"screened against {screened}",
+              title_justify="left")
     for r in rows:
-        t.add_row(r["query"], r["list"] or "—", r["list_id"] or "", r["name"] or "no hit", f"{r['score']:.2f}",
-                  r["reason"] or "", r["entity"] or "", r["explanation"][:160])
+        why = "; ".join(x for x in (r["review"], r["chain"], r["explanation"]) if x)
+        t.add_row(r["query"], r["list_version"] or "—", r["list_id"] or "", r["name"] or "no hit", f"{r['score']:.2f}",
+                  r["reason"] or "", why[:300])
     out.print(t)
 
 
@@ -350,7 +379,7 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     from chipwatch.store import default_db_path
 
     db = default_db_path(_db())
-    app = create_app(db, allow_write, token, warm=True)  # a clear error now rather than at the first request
+    app = create_app(db, allow_write, token)  # a clear error now rather than at the first request
     out.print(f"chipwatch explorer: http://{host}:{port}/  (REST API docs: http://{host}:{port}/docs; store {db}"
               + ("; writes allowed with the token" if allow_write else "; read-only") + ")", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -498,14 +527,19 @@ def lists_diff(old: str, new: str, json_: AsJson = False,
 
 @lists_app.command("owned")
 def lists_owned(version: Annotated[str, typer.Argument(help="a list version with ownership relations (FtM)")],
-                engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb", json_: AsJson = False) -> None:
-    """The 50 % rule: parties owned 50 % or more by listed ones (or to review), with the chains."""
+                engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb",
+                as_of: Annotated[str | None, typer.Option("--as-of", help="stakes held on this day (default: today): YYYY-MM-DD")] = None,
+                json_: AsJson = False) -> None:
+    """The 50 % rule: parties owned 50 % or more by listed ones (or to review), with the chains;
+    stakes count on the days the list says they were held."""
     from chipwatch.screening.ownership import captions as list_captions
     from chipwatch.screening.ownership import owned_in_version
     from chipwatch.store import Store
+    from chipwatch.store.read import parse_as_of
 
+    day = str(parse_as_of(as_of).start) if as_of else None
     with Store(_db()) as store:
-        found = owned_in_version(store, version, engine)
+        found = owned_in_version(store, version, engine, day)
         captions = list_captions(store, version)
     items = sorted(found.values(), key=lambda o: (o.reason, o.asset))
     if json_:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import duckdb
-import pyarrow as pa
-
 from chipwatch.errors import ChipwatchError
 
 ENGINES = ("duckdb", "spark")
@@ -28,36 +25,49 @@ class Engine(Protocol):
 
 
 class DuckDBEngine:
+    """DuckDB in memory, or on an open connection (a store opened read-only: the engine's
+    own tables are temporary, so they never touch the file)."""
+
     name = "duckdb"
 
-    def __init__(self):
-        self.con = duckdb.connect()
+    def __init__(self, con=None):
+        import duckdb
+
+        self.own = con is None
+        self.con = duckdb.connect() if con is None else con
+        self.types: dict[str, list[str]] = {}
 
     def table(self, name: str, schema: str, rows: list[tuple]) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} ({schema})")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({schema})")
+        self.types[name] = [col.split()[1] for col in schema.split(",")]
         self.append(name, rows)
 
     def append(self, name: str, rows: list[tuple]) -> None:
-        if rows:  # through Arrow: executemany is row by row
-            batch = pa.table({f"c{i}": list(col) for i, col in enumerate(zip(*rows, strict=True))})
-            self.con.register("rows_batch", batch)
-            self.con.execute(f"INSERT INTO {name} SELECT * FROM rows_batch")
-            self.con.unregister("rows_batch")
+        if rows:  # column lists through UNNEST: executemany is row by row
+            types = self.types.get(name) or [t for (t,) in self.con.execute(
+                "SELECT data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]).fetchall()]
+            cols = [list(c) for c in zip(*rows, strict=True)]
+            select = ", ".join(f"UNNEST(?::{t}[])" for t in types)
+            self.con.execute(f"INSERT INTO {name} SELECT {select}", cols)
 
     def create_as(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def append_query(self, name: str, sql: str) -> None:
         self.con.execute(f"INSERT INTO {name} {sql}")
 
     def load_parquet(self, name: str, path: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet(?)", [path])
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_parquet(?)", [path])
 
     def query(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        if self.own:
+            self.con.close()
+        else:
+            for name in self.types:
+                self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 class SparkEngine:
@@ -107,9 +117,10 @@ class SparkEngine:
         self.spark.stop()
 
 
-def open_engine(name: str = "duckdb") -> Engine:
+def open_engine(name: str = "duckdb", con=None) -> Engine:
+    """An engine by name; `con`: run DuckDB on this open connection (a store)."""
     if name == "duckdb":
-        return DuckDBEngine()
+        return DuckDBEngine(con)
     if name == "spark":
         return SparkEngine()
     raise ChipwatchError(f"--engine {name}: unknown; use one of {', '.join(ENGINES)}")

@@ -1,10 +1,13 @@
-"""Small helpers for pandas results: missing values as None, rows as plain dicts."""
+"""Small helpers for pandas results: missing values as None, rows as plain dicts. pandas
+is imported only when a DataFrame is at hand (commands that need none start quicker)."""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def jsonable(value):
@@ -22,6 +25,12 @@ def none_if_missing(value):
     """NaN / NA / NaT -> None; anything else unchanged."""
     if isinstance(value, (list, tuple, dict)):
         return value
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    import pandas as pd
+
     try:
         return None if pd.isna(value) else value
     except (TypeError, ValueError):

@@ -23,8 +23,8 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
-import yaml
 
+from chipwatch import yamldata
 from chipwatch.analysis.supply import supplies
 from chipwatch.frames import text
 from chipwatch.graph.project import project
@@ -35,7 +35,7 @@ WEIGHTS = Path(__file__).with_name("weights.yaml")
 
 @cache
 def weights() -> dict:
-    return yaml.safe_load(WEIGHTS.read_text(encoding="utf-8"))
+    return yamldata.load(WEIGHTS.read_text(encoding="utf-8"))
 
 
 @dataclass

@@ -10,8 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from chipwatch import yamldata
 from chipwatch.errors import ChipwatchError
 from chipwatch.model.vocabulary import vocabulary
 
@@ -33,7 +32,7 @@ def norm_lang(lang: str | None) -> str:
 def labels() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for path in sorted(Path(__file__).parent.glob("*.yaml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, value in (yamldata.load(path.read_text(encoding="utf-8")) or {}).items():
             if key in out:
                 raise ChipwatchError(f"{path.name}: label '{key}' is already defined in another file")
             missing = [lang for lang in LANGS if not isinstance(value, dict) or not value.get(lang)]

@@ -1,11 +1,17 @@
-"""The data model: vocabulary, records, partial dates, quantities."""
+"""The data model: vocabulary, records, partial dates, quantities. Each name is imported
+from its module when first used (`chipwatch.model.dates` alone does not load pint or
+pydantic)."""
 
-from chipwatch.model.dates import PartialDate
-from chipwatch.model.quantity import parse_purity, parse_quantity, ureg
-from chipwatch.model.records import Claim, Entity, Evidence, Identifier, Source
-from chipwatch.model.vocabulary import Predicate, Vocabulary, vocabulary
+from importlib import import_module
 
-__all__ = [
-    "Claim", "Entity", "Evidence", "Identifier", "PartialDate", "Predicate", "Source",
-    "Vocabulary", "parse_purity", "parse_quantity", "ureg", "vocabulary",
-]
+_WHERE = {"PartialDate": "dates", "parse_purity": "quantity", "parse_quantity": "quantity", "ureg": "quantity",
+          "Claim": "records", "Entity": "records", "Evidence": "records", "Identifier": "records", "Source": "records",
+          "Predicate": "vocabulary", "Vocabulary": "vocabulary", "vocabulary": "vocabulary"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f"chipwatch.model.{_WHERE[name]}"), name)
+    raise AttributeError(name)

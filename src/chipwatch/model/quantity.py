@@ -14,14 +14,15 @@ from functools import cache
 from pathlib import Path
 
 import pint
-import yaml
+
+from chipwatch import yamldata
 
 UNITS_FILE = Path(__file__).with_name("units.yaml")
 
 
 @cache
 def _units() -> dict:
-    return yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+    return yamldata.load(UNITS_FILE.read_text(encoding="utf-8"))
 
 
 @cache

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from chipwatch import yamldata
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 
@@ -80,7 +80,7 @@ def _types(value) -> tuple[str, ...] | None:
 @cache
 def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     """Load (once) and return the vocabulary."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yamldata.load(path.read_text(encoding="utf-8"))
     quals = {
         k: Qualifier(k, v["kind"], tuple(v.get("values", ())), v.get("en", ""), v.get("zh-Hant", ""))
         for k, v in raw["qualifiers"].items()

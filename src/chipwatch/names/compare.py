@@ -6,7 +6,17 @@ edit distance, optimal string alignment, so a swap of neighbours is one edit; wo
 apart do not pair at all: Ortiz is not Ortega, 习近朋 is not 习近平); then, for people, given
 names rigour's name tagger knows as one (Ted ~ Theodore, Сергей ~ Sergey, ប៉ុល ~ Pol); then
 runs of words left over on one side written as one word on the other (`Plat Ono Vich` ~
-`Platonovich`).
+`Platonovich`); and, in names of organisations, an acronym against the words it stands for
+(`PLA` ~ `People's Liberation Army`).
+
+Chinese (and Japanese, Korean) words are runs of characters without spaces; two runs that
+share stretches of two characters or more are cut at those stretches first, so `俄羅斯貝加爾電子`
+~ `貝加爾電子` pairs `贝加尔电子` and leaves `俄罗斯` over, and `莫斯科設計局` ~ `莫斯科中央設計局`
+leaves `中央` over.
+
+Words of three letters or fewer pair only when equal; a word of four letters pairs with
+one a letter away only beside other words that pair, never on its own (SMIC is not SOMIC,
+but Fjord Motor Company ~ Ford Motor Company); numbers pair only when equal.
 
 The score is the weighted share of the words that paired, both sides counted. Words left
 over only on one side (a dropped middle name, a qualifier) weigh little; words left over on
@@ -17,14 +27,17 @@ a character of Han, kana or Hangul weighs like a syllable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from chipwatch.names.forms import NameForm, name_forms, reduced
 from chipwatch.names.normalize import is_dense
-from chipwatch.names.parts import is_particle
+from chipwatch.names.parts import is_particle, is_place
+
+PLACE = 0.4  # weight factor of a country's name in a name (Russian Electronics, 俄罗斯贝加尔电子)
 
 
 @dataclass(frozen=True)
@@ -36,11 +49,13 @@ class Weights:
     org_extra_query: float = 0.8  # the same for organisations, whose extra words (a country,
     org_extra_other: float = 0.7  # a line of business) more often name another body
     fuzzy_power: float = 1.0  # a fuzzy pair scores similarity ** fuzzy_power
-    short_edit: bool = True  # allow one edit between words of three letters
+    exact_only: int = 3  # a word this short pairs only when equal
+    supported: int = 4  # a word this short pairs fuzzily only beside words that pair exactly
     short_penalty: float = 1.5  # an edit in a word of four letters or fewer counts this many times
     equivalent: float = 0.9  # score of two given names rigour knows as one (Ted ~ Theodore, Sergej ~ Сергей)
     conflict: float = 0.75  # factor when both sides keep words that paired with nothing
     initial: float = 0.9  # score of an initial against the word it begins
+    acronym: float = 0.9  # score of an acronym against the words it stands for (PLA ~ People's Liberation Army)
     particle: float = 0.3  # weight factor of particles
 
 
@@ -80,12 +95,12 @@ class Comparison:
                 "query_only": self.query_only, "listed_only": self.other_only, "conflict": self.conflict}
 
 
-def _budget(n: int, dense: bool, short_edit: bool = False) -> int:
+def _budget(n: int, dense: bool) -> int:
     """Edits allowed between two words whose longer one has n characters."""
     if dense:
         return 0 if n <= 4 else n // 5
-    if n <= 3:
-        return 1 if short_edit and n == 3 else 0
+    if n <= 2:
+        return 0
     if n <= 5:
         return 1
     if n <= 8:
@@ -97,16 +112,20 @@ def _budget(n: int, dense: bool, short_edit: bool = False) -> int:
 
 @lru_cache(maxsize=262_144)
 def _info(t: str) -> tuple[float, bool, bool]:
-    """(weight before the particle factor, dense script, particle) of a word."""
+    """(weight before the particle factor, dense script, particle) of a word; a country's
+    name weighs as little as a particle, but still conflicts with another word."""
     dense = is_dense(t)
     if len(t) == 1:
         return (3.0 if dense else 1.0), dense, False
-    if dense:
-        return min(3.0 * len(t), 12.0), True, False
-    return float(min(max(len(t), 2), 10)), False, is_particle(t)
+    base = min(3.0 * len(t), 12.0) if dense else float(min(max(len(t), 2), 10))
+    if is_place(t):
+        base *= PLACE
+    return base, dense, (not dense and is_particle(t))
 
 
-def token_similarity(a: str, b: str, w: Weights = DEFAULT) -> float:
+def token_similarity(a: str, b: str, w: Weights = DEFAULT, supported: bool = True) -> float:
+    """How alike two words are (0: they do not pair); `supported`: other words of the two
+    names pair exactly, so a word of w.supported letters may pair one letter away."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
@@ -114,8 +133,11 @@ def token_similarity(a: str, b: str, w: Weights = DEFAULT) -> float:
         if la != lb and a[0] == b[0] and not _info(a)[1] and not _info(b)[1]:
             return w.initial
         return 0.0
+    short = min(la, lb)
+    if short <= w.exact_only or (short <= w.supported and not supported) or a.isdigit() or b.isdigit():
+        return 0.0  # acronyms, short words and numbers pair only when equal
     n = la if la > lb else lb
-    budget = _budget(n, _info(a)[1] or _info(b)[1], w.short_edit)
+    budget = _budget(n, _info(a)[1] or _info(b)[1])
     if budget == 0 or abs(la - lb) > budget:
         return 0.0
     d = OSA.distance(a, b, score_cutoff=budget)
@@ -131,12 +153,18 @@ def token_weight(t: str, w: Weights = DEFAULT) -> float:
     return base * w.particle if particle else base
 
 
-def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT, kind: str | None = None) -> Comparison:
-    """Compare the tokens of two forms (query first); kind is 'person', 'org' or None."""
+Symbols = Callable[[str], frozenset[str]]
+
+
+def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT, kind: str | None = None,
+                   symbols: Symbols | None = None) -> Comparison:
+    """Compare the tokens of two forms (query first); kind is 'person', 'org' or None;
+    `symbols` gives a word's given-name symbols (default: rigour's name tagger)."""
     if q == o:
         return Comparison(1.0, q, o, how="identical")
     if "".join(q) == "".join(o):
         return Comparison(1.0, q, o, how="joined")
+    q, o = split_dense(q, o)
     no = len(o)
     pairs: list[tuple[list[int], list[int], float]] = []
     # equal words first, each with the nearest equal word on the other side
@@ -155,17 +183,24 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
         else:
             q_left.append(i)
     o_left = [j for j in range(no) if j not in oa]
-    # then near words, best pair first
-    if q_left and o_left:
+    # then near words, best pair first: longer words first, then words of w.supported letters,
+    # which pair fuzzily only beside words that paired already
+    for short in (False, True):
+        if not (q_left and o_left):
+            break
+        supported = any(not _info(q[qi[0]])[2] for qi, _, _ in pairs)
+        if short and not supported:
+            break
         cands = []
         for i in q_left:
             a = q[i]
             la = len(a)
             for j in o_left:
                 b = o[j]
-                if abs(la - len(b)) > 3 and la > 1 and len(b) > 1:
+                lb = len(b)
+                if (min(la, lb) <= w.supported) != short or (abs(la - lb) > 3 and la > 1 and lb > 1):
                     continue
-                s = token_similarity(a, b, w)
+                s = token_similarity(a, b, w, supported)
                 if s > 0:
                     if w.fuzzy_power != 1.0:
                         s = s ** w.fuzzy_power
@@ -181,9 +216,10 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
             q_left = [i for i in q_left if i not in qa]
             o_left = [j for j in o_left if j not in oa]
     if q_left and o_left and kind != "org" and w.equivalent > 0:
+        sym = symbols or name_symbols
         for i in list(q_left):
             for j in o_left:
-                if name_symbols(q[i]) & name_symbols(o[j]):
+                if sym(q[i]) & sym(o[j]):
                     pairs.append(([i], [j], w.equivalent))
                     q_left.remove(i)
                     o_left.remove(j)
@@ -191,6 +227,9 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
     if q_left and o_left:
         pairs += _join_runs(q, o, q_left, o_left, w)
         pairs += [(qi, oj, s) for oj, qi, s in _join_runs(o, q, o_left, q_left, w)]
+    if q_left and o_left and kind != "person":
+        pairs += _acronym(q, o, q_left, o_left, w)
+        pairs += [(qi, oj, s) for oj, qi, s in _acronym(o, q, o_left, q_left, w)]
     qw = [token_weight(t, w) for t in q]
     ow = [token_weight(t, w) for t in o]
     matched = total = 0.0
@@ -233,6 +272,58 @@ def name_symbols(token: str) -> frozenset[str]:
             if len(span.parts) == 1 and span.symbol.category.value in ("NAME", "NICK"):
                 out.add(f"{span.symbol.category.value}:{span.symbol.id}")
     return frozenset(out)
+
+
+def _acronym(a: tuple[str, ...], b: tuple[str, ...], a_left: list[int], b_left: list[int],
+             w: Weights) -> list[tuple[list[int], list[int], float]]:
+    """One left-over word of a (three to six letters) that is the initials of b's left-over
+    words, in order, particles left out (PLA ~ People's Liberation Army, SMIC ~
+    Semiconductor Manufacturing International Corporation). Removes what pairs."""
+    words = [j for j in b_left if not _info(b[j])[2]]
+    if len(words) < 3 or len(words) > 6:
+        return []
+    initials = "".join(b[j][0] for j in words)
+    for i in a_left:
+        if a[i] == initials and a[i].isascii() and a[i].isalpha():
+            a_left.remove(i)
+            for j in words:
+                b_left.remove(j)
+            return [([i], words, w.acronym)]
+    return []
+
+
+MIN_SHARED = 2  # characters a shared stretch of two Chinese words must have to cut them
+
+
+def split_dense(q: tuple[str, ...], o: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Chinese (Japanese, Korean) words of each side cut where they share stretches of
+    MIN_SHARED characters or more with a word of the other side (see the module text)."""
+    dq = [t for t in q if _info(t)[1] and t not in o]
+    do = [t for t in o if _info(t)[1] and t not in q]
+    if not dq or not do:
+        return q, o
+    cuts_q: dict[str, set[int]] = {}
+    cuts_o: dict[str, set[int]] = {}
+    for a in dq:
+        for b in do:
+            for op in Indel.opcodes(a, b):
+                if op.tag == "equal" and op.src_end - op.src_start >= MIN_SHARED:
+                    cuts_q.setdefault(a, set()).update((op.src_start, op.src_end))
+                    cuts_o.setdefault(b, set()).update((op.dest_start, op.dest_end))
+    if not cuts_q:
+        return q, o
+    return _cut(q, cuts_q), _cut(o, cuts_o)
+
+
+def _cut(tokens: tuple[str, ...], cuts: dict[str, set[int]]) -> tuple[str, ...]:
+    out: list[str] = []
+    for t in tokens:
+        if t not in cuts:
+            out.append(t)
+            continue
+        points = sorted(cuts[t] | {0, len(t)})
+        out.extend(t[i:j] for i, j in zip(points, points[1:], strict=False) if j > i)
+    return tuple(out)
 
 
 def _join_runs(a: tuple[str, ...], b: tuple[str, ...], a_left: list[int], b_left: list[int],
@@ -291,13 +382,13 @@ def comparable(qf: NameForm, of: NameForm) -> bool:
 
 
 def compare_forms(qforms: tuple[NameForm, ...], oforms: tuple[NameForm, ...],
-                  w: Weights = DEFAULT, kind: str | None = None) -> NameComparison | None:
+                  w: Weights = DEFAULT, kind: str | None = None, symbols: Symbols | None = None) -> NameComparison | None:
     best: NameComparison | None = None
     for qf in qforms:
         for of in oforms:
             if not comparable(qf, of):
                 continue
-            c = compare_tokens(qf.tokens, of.tokens, w, kind)
+            c = compare_tokens(qf.tokens, of.tokens, w, kind, symbols)
             if best is None or c.score > best.score or (
                     c.score == best.score and len(qf.steps) + len(of.steps) < len(best.query_form.steps) + len(best.other_form.steps)):
                 best = NameComparison(c.score, qf, of, c)

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from chipwatch.names.normalize import ascii_fold, clean, has_han, split_tokens, to_simplified
-from chipwatch.names.parts import Removed, strip_article, strip_legal_forms, strip_titles
+from chipwatch.names.parts import (
+    Removed,
+    numbers_as_digits,
+    strip_article,
+    strip_legal_forms,
+    strip_titles,
+)
 from chipwatch.names.romanise import romanisations
 
 PERSON = "person"
 ORG = "org"
+MAX_TOKENS = 24  # words of a name compared; a longer "name" is cut, so comparing stays cheap
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +84,7 @@ def name_forms(name: str, kind: str | None = None) -> tuple[NameForm, ...]:
     steps0 = ["normalised (NFKC, case, punctuation)"]
     if has_han(name) and to_simplified(unicodedata.normalize("NFKC", name)) != unicodedata.normalize("NFKC", name):
         steps0.append("Traditional → Simplified")
-    raw = split_tokens(clean(name))
+    raw = split_tokens(clean(name))[:MAX_TOKENS]
     folded = [ascii_fold(t) for t in raw]
     if folded != raw:
         steps0.append("Latin diacritics removed")
@@ -94,6 +101,11 @@ def name_forms(name: str, kind: str | None = None) -> tuple[NameForm, ...]:
     stripped, removed = _strip(folded, kind)
     if removed:
         add(stripped, steps0 + _describe(removed), removed, script)
+    if not native and (digits := numbers_as_digits(folded)):
+        add(digits, steps0 + ["numbers written as digits"], [], script)
+        ds, dr = _strip(digits, kind)
+        if dr:
+            add(ds, steps0 + ["numbers written as digits"] + _describe(dr), dr, script)
     if native:
         variants = [(folded, [])] + ([(stripped, removed)] if removed else [])
         for tokens, gone in variants:

@@ -72,26 +72,42 @@ def name_key(name: str) -> str:
 _JOINERS = ".'’ʼ`´‘ʻ"  # dropped inside words: A.B.C. -> abc, Qa'ida -> qaida
 
 
-@cache
+class _PunctTable(dict):
+    """str.translate's table, filled as characters are met: punctuation, symbols,
+    separators and control characters -> space; apostrophes and dots -> nothing; & -> ' and '."""
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        if ch in _JOINERS:
+            value = None
+        elif ch == "&":
+            value = " and "
+        elif unicodedata.category(ch)[0] in "PSZC":
+            value = " "
+        else:
+            value = ch  # left as it is
+        self[cp] = value
+        return value
+
+
+_PUNCT = _PunctTable()
+
+
 def _punct_table() -> dict[int, str | None]:
-    """Every punctuation, symbol, separator and control character of the BMP -> space,
-    apostrophes and dots -> nothing, & -> ' and '."""
-    table: dict[int, str | None] = {}
-    for cp in range(0x10000):
-        cat = unicodedata.category(chr(cp))
-        if cat[0] in "PSZC":
-            table[cp] = " "
-    for ch in _JOINERS:
-        table[ord(ch)] = None
-    table[ord("&")] = " and "
-    return table
+    return _PUNCT
+
+
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s\b")
 
 
 def clean(name: str) -> str:
-    """NFKC, case-folded, Simplified, punctuation as spaces (see the module text)."""
+    """NFKC, case-folded, Simplified, punctuation as spaces (see the module text); an
+    English possessive goes (`Deutsche Bank's` -> `deutsche bank`)."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("ё", "е")
     if has_han(text):
         text = _t2s().convert(text)
+    if "'" in text or "’" in text:
+        text = _POSSESSIVE.sub("", text)
     return text.translate(_punct_table())
 
 

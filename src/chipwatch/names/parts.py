@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
 from rapidfuzz.distance import OSA
 
+from chipwatch import yamldata
 from chipwatch.names.normalize import ascii_fold, clean_tokens, has_han
 
 _LANGS_META = {"id", "meaning", "kind"}
@@ -37,7 +37,7 @@ class Removed:
 
 
 def _data(name: str) -> dict:
-    return yaml.safe_load(resources.files("chipwatch.names").joinpath(name).read_text("utf-8"))
+    return yamldata.load(resources.files("chipwatch.names").joinpath(name).read_text("utf-8"))
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -176,3 +176,75 @@ def strip_article(tokens: list[str]) -> tuple[list[str], list[Removed]]:
     if len(tokens) > 1 and tokens[0] in tables().articles:
         return tokens[1:], [Removed(tokens[0], "article")]
     return tokens, []
+
+
+# Number words that mean nothing else in a name: a word like `premier`, `una` or `one` is
+# kept as it is, so `Premier Oil` never meets `First Oil`.
+_NOT_NUMBERS = {"premier", "primer", "primera", "primero", "una", "one", "i", "erste", "erster"}
+
+
+@cache
+def _numbers() -> tuple[dict[tuple[str, ...], str], int]:
+    """Written numbers and ordinals (rigour's table: `first`, `1st`, `forty-four`, `no 44`)
+    as tokens -> digits, Latin script only; and the longest run of tokens in it."""
+    try:
+        from rigour._core import ordinals_dict  # the data rigour's own ordinal matching uses
+    except ImportError:  # pragma: no cover - depends on the environment
+        return {}, 0
+    out: dict[tuple[str, ...], str] = {}
+    for n, forms in ordinals_dict().items():
+        for form in forms:
+            words = tuple(ascii_fold(t) for t in clean_tokens(form))
+            if words and all(w.isascii() and w.isalnum() for w in words) and (len(words) > 1 or len(words[0]) > 1) \
+                    and not (len(words) == 1 and words[0] in _NOT_NUMBERS) and words != (str(n),):
+                out[words] = str(n)
+    return out, max((len(k) for k in out), default=0)
+
+
+def numbers_as_digits(tokens: list[str]) -> list[str] | None:
+    """The tokens with written numbers as digits (`first international bank` ->
+    `1 international bank`), or None if there is none."""
+    table, longest = _numbers()
+    out, i, changed = [], 0, False
+    while i < len(tokens):
+        for k in range(min(longest, len(tokens) - i), 0, -1):
+            digit = table.get(tuple(tokens[i:i + k]))
+            if digit is not None:
+                out.append(digit)
+                i += k
+                changed = True
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out if changed else None
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Names of countries as single words, in every script rigour's territory table gives
+    (`russia`, `russian`, `россия`, `俄罗斯`, `中国`): strong names, and weak ones only in
+    Chinese, Japanese or Korean characters, where they cannot be a word of another kind."""
+    try:
+        import json
+
+        from rigour._core import territories_jsonl
+    except ImportError:  # pragma: no cover - depends on the environment
+        return frozenset()
+    out = set()
+    for line in territories_jsonl().splitlines():
+        t = json.loads(line)
+        if not t.get("is_country"):
+            continue
+        names = [t.get("name", ""), t.get("full_name", ""), *t.get("names_strong", [])]
+        names += [n for n in t.get("names_weak", []) if has_han(n)]
+        for name in names:
+            words = _words(name)
+            if len(words) == 1 and len(words[0]) > (1 if has_han(words[0]) else 2):
+                out.add(words[0])
+    return frozenset(out)
+
+
+def is_place(token: str) -> bool:
+    """A country's name or adjective: says where a party is, little about who it is."""
+    return token in _places()

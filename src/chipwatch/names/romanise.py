@@ -13,14 +13,13 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
-import yaml
-
+from chipwatch import yamldata
 from chipwatch.names.normalize import ascii_fold, clean, has_cyrillic, split_tokens
 
 
 @cache
 def _tables() -> tuple[str, dict[str, dict]]:
-    data = yaml.safe_load(resources.files("chipwatch.names").joinpath("romanise.yaml").read_text("utf-8"))
+    data = yamldata.load(resources.files("chipwatch.names").joinpath("romanise.yaml").read_text("utf-8"))
     return data["vowels"], data["schemes"]
 
 

@@ -1,96 +1,245 @@
-"""Blocking in SQL, on DuckDB (the default) or Spark: the list's names and the queries
-become key tables, one portable SQL statement ranks each query's candidate names by the
-share of the query's word weight (IDF) they hold, as the in-memory index does, and the
-matcher scores them (in worker processes on one machine)."""
+"""Blocking: which listed names are worth scoring for a query, ranked the same way in
+memory (`MemoryBlocker`, over an index loaded into Python) and in SQL (`SqlBlocker`, on
+the store's index tables in DuckDB, or on copies of them in Spark). The two give the same
+rows for the same query; a test holds them to it on the whole name benchmark.
+
+For each form `f` of the query (names.forms, every name of the query) and each distinct
+word `t` of it:
+
+- `t` reaches the index keys it is written as: itself, its Chinese character pairs, and
+  `t` as two words written as one; if `t` is not itself a key and has four letters or
+  more, also the words one edit away (shared one-deletion variant), at FUZZY_FACTOR;
+- the word's weight is the highest IDF of the keys it reaches (a word the index lacks
+  weighs as much as a key held once);
+- a name gains, for `t`, the best IDF x factor of the keys it shares with `t`, counting
+  keys held by at most `max_df` names only;
+- two neighbouring words of `f` written as one word in the list give the names holding
+  that word both words' weight.
+
+A name's cover for `f` is its gain over the form's total weight, less LENGTH_TIE for each
+word the two differ in length, kept when the gain is at least MIN_COVER of the weight; a
+name written exactly as `f` (without spaces) always comes in, at 2. Each name keeps its
+best form, each entry its NAMES_PER_ENTRY best names, each query its TOP best rows
+(ties: lower form, lower name id). `choose` then takes the names of the first CANDIDATES
+entries (after dropping weak rows when one name holds nearly the whole query).
+Covers are rounded to 9 decimals so that sums made in another order tie the same way.
+"""
 
 from __future__ import annotations
 
-from chipwatch.engines import Engine
-from chipwatch.screening.matcher import (
-    CANDIDATES,
-    LENGTH_TIE,
-    MAX_DF,
-    MIN_COVER,
-    NAMES_PER_ENTRY,
-    Matcher,
-    Query,
-)
-from chipwatch.store.write import no_gc
+from collections.abc import Sequence
 
-# A query word counts once per name, by the best key it shares with it; a form written
-# without spaces exactly as a listed one (factor 0) always comes in. Each name keeps its best
-# query form, each entry its NAMES_PER_ENTRY best names; the best rows per query go on.
-RANK = """
-WITH per_word AS (
-  SELECT q.query, q.form, q.word, k.name, MAX(i.w * q.f) AS w
-  FROM {p}query_keys q
-  JOIN {p}name_keys k ON k.key = q.key
-  JOIN {p}idf i ON i.key = q.key
-  WHERE q.f > 0 AND i.df <= {max_df}
-  GROUP BY q.query, q.form, q.word, k.name
-), per_form AS (
-  SELECT query, form, name, SUM(w) AS s FROM per_word GROUP BY query, form, name
-), covered AS (
-  SELECT c.query, c.form, c.name, n.entry, c.s / f.total - {tie} * ABS(n.words - f.words) AS cover
-  FROM per_form c
-  JOIN {p}query_forms f ON f.query = c.query AND f.form = c.form
-  JOIN {p}names n ON n.name = c.name
-  WHERE c.s >= {min_cover} * f.total
-  UNION ALL
-  SELECT q.query, q.form, k.name, n.entry, 2.0 AS cover
-  FROM {p}query_keys q
-  JOIN {p}name_keys k ON k.key = q.key
-  JOIN {p}names n ON n.name = k.name
-  WHERE q.f = 0
-), per_name AS (
-  SELECT query, form, name, entry, cover,
-         ROW_NUMBER() OVER (PARTITION BY query, name ORDER BY cover DESC, form) AS rn
-  FROM covered
-), per_entry AS (
-  SELECT query, form, name, cover,
-         ROW_NUMBER() OVER (PARTITION BY query, entry ORDER BY cover DESC, name) AS rn
-  FROM per_name WHERE rn = 1
+from chipwatch.names.forms import NameForm
+from chipwatch.screening.index import (
+    BIGRAM,
+    EXACT,
+    FUZZY_FACTOR,
+    JOINED,
+    IndexData,
+    Stored,
+    deletions,
+    fuzzy_ok,
+    word_keys,
 )
-SELECT query, name, form, cover FROM (
-  SELECT query, name, form, cover,
-         ROW_NUMBER() OVER (PARTITION BY query ORDER BY cover DESC, name) AS rk
+
+CANDIDATES = 6  # entries scored per query
+NAMES_PER_ENTRY = 2  # names scored per candidate entry
+TOP = 4 * CANDIDATES  # ranked rows kept per query
+MIN_COVER = 0.25  # of the query's word weight a name must share to be ranked
+RELATIVE_COVER = 0.5  # when a name holds (nearly) the whole query, the others must hold half as much
+LENGTH_TIE = 0.02  # cover lost per word of difference in length
+ROUND = 9
+
+Ranked = list[tuple[int, int, float]]  # (name id, query form, cover), best first
+
+
+def choose(ranked: Ranked, entry_of: Sequence[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The (name id, query form) pairs to score: the names of the first CANDIDATES entries."""
+    if ranked and ranked[0][2] >= 0.9:
+        ranked = [r for r in ranked if r[2] >= RELATIVE_COVER * ranked[0][2]]
+    out, entries = [], set()
+    for nid, fi, _ in ranked:
+        e = entry_of[nid][0]
+        if e not in entries:
+            if len(entries) >= CANDIDATES:
+                continue
+            entries.add(e)
+        out.append((nid, fi))
+    return out
+
+
+def _cut(rows: list[tuple[int, int, float]], entry_of: Sequence[tuple[int, int, int]]) -> Ranked:
+    """Best form per name, NAMES_PER_ENTRY names per entry, TOP rows (the SQL's windows)."""
+    best: dict[int, tuple[float, int]] = {}
+    for nid, fi, cover in rows:
+        got = best.get(nid)
+        if got is None or cover > got[0] or (cover == got[0] and fi < got[1]):
+            best[nid] = (cover, fi)
+    ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    per_entry: dict[int, int] = {}
+    out: Ranked = []
+    for nid, (cover, fi) in ordered:
+        e = entry_of[nid][0]
+        if per_entry.get(e, 0) < NAMES_PER_ENTRY:
+            per_entry[e] = per_entry.get(e, 0) + 1
+            out.append((nid, fi, cover))
+            if len(out) >= TOP:
+                break
+    return out
+
+
+class MemoryBlocker:
+    """The ranking over an index held in memory."""
+
+    def __init__(self, ix: IndexData):
+        self.ix = ix
+        self.max_df = ix.max_df
+
+    def lookups(self, t: str) -> list[tuple[str, float]]:
+        postings = self.ix.postings
+        out = [(k, 1.0) for k in [*word_keys(t), JOINED + t] if k in postings]
+        if fuzzy_ok(t) and t not in postings:
+            near = {w for d in {t} | deletions(t) for w in self.ix.fuzzy.get(d, ()) if w != t}
+            out += [(w, FUZZY_FACTOR) for w in sorted(near)]
+        return out
+
+    def rank(self, forms: Sequence[NameForm]) -> Ranked:
+        ix, postings, weights = self.ix, self.ix.postings, self.ix.weights
+        rows: list[tuple[int, int, float]] = []
+        for fi, f in enumerate(forms):
+            sums: dict[int, float] = {}
+            wts: dict[str, float] = {}
+            for t in dict.fromkeys(f.tokens):
+                lk = self.lookups(t)
+                wts[t] = max((weights[k] for k, _ in lk), default=ix.unknown_weight)
+                gains: dict[int, float] = {}
+                for k, factor in lk:
+                    ps = postings[k]
+                    if len(ps) <= self.max_df:
+                        g = weights[k] * factor
+                        for nid in ps:
+                            if gains.get(nid, -1.0) < g:
+                                gains[nid] = g
+                for nid, g in gains.items():
+                    sums[nid] = sums.get(nid, 0.0) + g
+            for a, b in dict.fromkeys(zip(f.tokens, f.tokens[1:], strict=False)):
+                for nid in postings.get(a + b, ()):
+                    sums[nid] = sums.get(nid, 0.0) + wts[a] + wts[b]
+            total = sum(wts.values())
+            for nid, s in sums.items():
+                if round(s - MIN_COVER * total, ROUND) >= 0:
+                    rows.append((nid, fi, round(s / total - LENGTH_TIE * abs(ix.names[nid][2] - len(f.tokens)), ROUND)))
+            rows.extend((nid, fi, 2.0) for nid in postings.get(EXACT + f.compact, ()))
+        return _cut(rows, ix.names)
+
+
+def query_rows(qi: int, forms: Sequence[NameForm]) -> tuple[list[tuple], list[tuple]]:
+    """A query's forms (query, form, words) and keys (query, form, kind, word, other, key)
+    for SqlBlocker: kind k = a key the word is written as, d = a deletion variant of the
+    word, p = two neighbouring words (word, other) as one key, x = the form without spaces."""
+    fs, keys = [], []
+    for fi, f in enumerate(forms):
+        fs.append((qi, fi, len(f.tokens)))
+        keys.append((qi, fi, "x", "", "", EXACT + f.compact))
+        for t in dict.fromkeys(f.tokens):
+            keys.extend((qi, fi, "k", t, "", k) for k in [*word_keys(t), JOINED + t])
+            if fuzzy_ok(t):
+                keys.extend((qi, fi, "d", t, "", d) for d in sorted({t} | deletions(t)))
+        keys.extend((qi, fi, "p", a, b, a + b) for a, b in dict.fromkeys(zip(f.tokens, f.tokens[1:], strict=False)))
+    return fs, keys
+
+
+RANK = """
+WITH ix AS (SELECT key, df, w FROM {p}df),
+direct AS (SELECT query, form, word, key, 1.0 AS f FROM q_keys WHERE kind = 'k'),
+known AS (SELECT DISTINCT d.query, d.form, d.word FROM q_keys d JOIN ix ON ix.key = d.word WHERE d.kind = 'k'),
+fuzzy AS (
+  SELECT DISTINCT d.query, d.form, d.word, z.word AS key, {fuzzy} AS f
+  FROM q_keys d JOIN {p}fuzzy z ON z.del = d.key
+  LEFT JOIN known k ON k.query = d.query AND k.form = d.form AND k.word = d.word
+  WHERE d.kind = 'd' AND z.word <> d.word AND k.word IS NULL
+),
+hits AS (
+  SELECT l.query, l.form, l.word, l.key, l.f, ix.df, ix.w
+  FROM (SELECT * FROM direct UNION ALL SELECT * FROM fuzzy) l JOIN ix ON ix.key = l.key
+),
+weights AS (SELECT query, form, word, MAX(w) AS w FROM hits GROUP BY query, form, word),
+word_w AS (
+  SELECT q.query, q.form, q.word, COALESCE(MAX(x.w), {unknown}) AS w
+  FROM q_keys q LEFT JOIN weights x ON x.query = q.query AND x.form = q.form AND x.word = q.word
+  WHERE q.kind = 'k' GROUP BY q.query, q.form, q.word
+),
+totals AS (SELECT query, form, SUM(w) AS total FROM word_w GROUP BY query, form),
+gains AS (
+  SELECT h.query, h.form, h.word, k.name_id, MAX(h.w * h.f) AS g
+  FROM hits h JOIN {p}keys k ON k.key = h.key
+  WHERE h.df <= {max_df}
+  GROUP BY h.query, h.form, h.word, k.name_id
+),
+pairs AS (
+  SELECT p.query, p.form, p.word || ' ' || p.other AS word, k.name_id, a.w + b.w AS g
+  FROM q_keys p
+  JOIN {p}keys k ON k.key = p.key
+  JOIN word_w a ON a.query = p.query AND a.form = p.form AND a.word = p.word
+  JOIN word_w b ON b.query = p.query AND b.form = p.form AND b.word = p.other
+  WHERE p.kind = 'p'
+),
+sums AS (
+  SELECT query, form, name_id, SUM(g) AS s
+  FROM (SELECT * FROM gains UNION ALL SELECT * FROM pairs) g GROUP BY query, form, name_id
+),
+covered AS (
+  SELECT s.query, s.form, s.name_id, ROUND(s.s / t.total - {tie} * ABS(n.words - f.words), {round}) AS cover
+  FROM sums s
+  JOIN totals t ON t.query = s.query AND t.form = s.form
+  JOIN q_forms f ON f.query = s.query AND f.form = s.form
+  JOIN {p}names n ON n.name_id = s.name_id
+  WHERE ROUND(s.s - {min_cover} * t.total, {round}) >= 0
+  UNION ALL
+  SELECT x.query, x.form, k.name_id, 2.0 AS cover
+  FROM q_keys x JOIN {p}keys k ON k.key = x.key
+  WHERE x.kind = 'x'
+),
+per_name AS (
+  SELECT c.query, c.form, c.name_id, c.cover, n.entry,
+         ROW_NUMBER() OVER (PARTITION BY c.query, c.name_id ORDER BY c.cover DESC, c.form) AS rn
+  FROM covered c JOIN {p}names n ON n.name_id = c.name_id
+),
+per_entry AS (
+  SELECT query, form, name_id, cover,
+         ROW_NUMBER() OVER (PARTITION BY query, entry ORDER BY cover DESC, name_id) AS rn
+  FROM per_name WHERE rn = 1
+),
+ranked AS (
+  SELECT query, name_id, form, cover, ROW_NUMBER() OVER (PARTITION BY query ORDER BY cover DESC, name_id) AS rk
   FROM per_entry WHERE rn <= {per_entry}
-) ranked
-WHERE rk <= {top}
+)
+SELECT query, name_id, form, cover FROM ranked WHERE rk <= {top} ORDER BY query, rk
 """
-IDF = "SELECT key, LN(1 + {n} / COUNT(*)) AS w, COUNT(*) AS df FROM {p}name_keys GROUP BY key"
 
 
 class SqlBlocker:
-    """One list's index loaded into an engine (tables named with `prefix`), blocking batch
-    after batch of queries against it."""
+    """The ranking in SQL, on an engine holding one version's index tables (DuckDB on the
+    store itself; Spark on copies)."""
 
-    def __init__(self, matcher: Matcher, engine: Engine, prefix: str = "b0_"):
-        self.matcher, self.engine, self.p = matcher, engine, prefix
-        names = matcher.block_names()
-        self.n = max(len(names), 1)
-        with no_gc():  # millions of small tuples; the index's objects need no rescanning
-            engine.table(self.p + "names", "name INTEGER, entry INTEGER, words INTEGER", names)
-            engine.table(self.p + "name_keys", "name INTEGER, key VARCHAR", matcher.block_index())
-            engine.create_as(self.p + "idf", IDF.format(p=self.p, n=float(self.n)))
+    def __init__(self, engine, st: Stored):
+        self.engine, self.version = engine, st.version
+        self.sql = RANK.format(p=st.prefix, fuzzy=FUZZY_FACTOR, unknown=repr(st.unknown_weight), max_df=st.max_df,
+                               tie=LENGTH_TIE, min_cover=MIN_COVER, round=ROUND, per_entry=NAMES_PER_ENTRY, top=TOP)
 
-    def block(self, queries: list[Query]) -> list[list[tuple[int, int]]]:
-        """For each query, the (name, query form) pairs the matcher should score."""
-        with no_gc():
-            return self._block(queries)
-
-    def _block(self, queries: list[Query]) -> list[list[tuple[int, int]]]:
+    def rank_many(self, queries: Sequence[Sequence[NameForm]]) -> list[Ranked]:
         forms, keys = [], []
-        for qi, q in enumerate(queries):
-            f, k = self.matcher.block_query(q)
-            forms.extend((qi, *row) for row in f)
-            keys.extend((qi, *row) for row in k)
-        self.engine.table(self.p + "query_forms", "query INTEGER, form INTEGER, words INTEGER, total DOUBLE", forms)
-        self.engine.table(self.p + "query_keys", "query INTEGER, form INTEGER, word VARCHAR, key VARCHAR, f DOUBLE", keys)
-        rows = self.engine.query(RANK.format(p=self.p, max_df=max(50, int(MAX_DF * self.n)), tie=LENGTH_TIE,
-                                             min_cover=MIN_COVER, per_entry=NAMES_PER_ENTRY,
-                                             top=4 * CANDIDATES))
-        covers: list[list[tuple[int, int, float]]] = [[] for _ in queries]
-        for qi, nid, fi, cover in rows:
-            covers[qi].append((nid, fi, cover))
-        return [self.matcher.choose(c) for c in covers]
+        for qi, fs in enumerate(queries):
+            f, k = query_rows(qi, fs)
+            forms += f
+            keys += k
+        self.engine.table("q_forms", "query INTEGER, form INTEGER, words INTEGER", forms)
+        self.engine.table("q_keys", "query INTEGER, form INTEGER, kind VARCHAR, word VARCHAR, other VARCHAR, key VARCHAR",
+                          keys)
+        out: list[Ranked] = [[] for _ in queries]
+        for qi, nid, fi, cover in self.engine.query(self.sql):
+            out[qi].append((nid, fi, cover))
+        return out
+
+
+__all__ = ["BIGRAM", "CANDIDATES", "MemoryBlocker", "SqlBlocker", "choose"]

@@ -107,15 +107,26 @@ def captions(store, version: str) -> dict[str, str]:
     return dict(store.con.execute("SELECT list_id, caption FROM list_entries WHERE version = ?", [version]).fetchall())
 
 
-def owned_in_version(store, version: str, engine: str = "duckdb") -> dict[str, Ownership]:
-    """The 50 % rule over one list version's relations (FtM Ownership entities): the
-    entries with a program are the listed parties."""
+# A stake counts on a day when it had begun and not yet ended (dates as precise as the source
+# gives them: "2023" ends with 2023).
+CURRENT = ("(start_date IS NULL OR start_date <= left($day, length(start_date))) "
+           "AND (end_date IS NULL OR end_date >= left($day, length(end_date)))")
+
+
+def owned_in_version(store, version: str, engine: str = "duckdb", as_of: str | None = None) -> dict[str, Ownership]:
+    """The 50 % rule over one list version's relations (FtM Ownership entities) as they
+    stand on `as_of` (default: today; stakes that ended before do not count): the entries
+    with a program are the listed parties."""
+    from datetime import date
+
     from chipwatch.errors import ChipwatchError
 
     if version not in store.list_versions():
         raise ChipwatchError(f"no list version '{version}'; `chipwatch lists` shows them")
     listed = [r[0] for r in store.con.execute(
         "SELECT list_id FROM list_entries WHERE version = ? AND len(programs) > 0", [version]).fetchall()]
-    edges = store.con.execute("SELECT owner, asset, share_pct FROM list_relations WHERE version = ? AND kind = 'ownership'",
-                              [version]).fetchall()
-    return propagate(listed, edges, engine)
+    edges = store.con.execute(f"SELECT owner, asset, share_pct FROM list_relations WHERE version = $v AND kind = 'ownership' "
+                              f"AND {CURRENT}", {"v": version, "day": as_of or date.today().isoformat()}).fetchall()
+    if engine not in ("duckdb", "spark", "memory"):
+        open_engine(engine)  # the one-line error naming the engines
+    return propagate(listed, edges, "spark" if engine == "spark" else "duckdb")

@@ -1,37 +1,63 @@
 """Screening: names in any script against the imported sanctions lists, with the reasons.
 
-For each query: the knowledge graph first (a Chinese or Russian name that resolves to a KB
-entity brings that entity's other names and its identifiers, so 貝加爾電子 reaches the
-OFAC entry of Baikal Electronics); then the matcher on the latest version of each list;
-then the 50 % rule on lists that carry ownership (FtM). Each hit says why: `listed` (the
-entry is on the list), `owned` (owned 50 % or more by listed parties, with the chain) or
-`review` (owned by listed parties in unknown shares).
+For each query:
+
+1. **The knowledge graph.** The query is matched against the graph's own name index
+   (version `kb`); a party it reaches (score >= the threshold, no other party as close)
+   widens the query with that party's other names and identifiers, so 貝加爾電子 reaches the
+   OFAC entry of Baikal Electronics. A hit found through the graph scores at most what
+   the query scored against the graph.
+2. **The lists.** The latest version of each list, through its persistent name index:
+   blocking in SQL on the store (`duckdb`, the default; `spark` on copies of the index)
+   or in memory (`memory`); scoring by the matcher. Both give the same hits.
+3. **Reasons.** `listed` (the entry carries a program and the score reaches
+   `review_below`), `owned` (owned 50 % or more by listed parties, chain with names,
+   shares and dates), `review` (a score below `review_below`; ownership in unknown
+   shares; or the graph holds a sourced `sanctioned_by` claim for the party and no
+   imported list version has it — with the claim and its quote).
+
+Every hit names the list version and its date; `warnings` says when the newest version
+of a list is older than `max_age_days`.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
-from chipwatch.engines import open_engine
 from chipwatch.errors import ChipwatchError
-from chipwatch.names.normalize import name_key
 from chipwatch.screening.blocking import SqlBlocker
-from chipwatch.screening.links import kb_ownership
-from chipwatch.screening.lists.model import ListEntry, ListName
-from chipwatch.screening.matcher import Match, Matcher, Query
-from chipwatch.screening.ownership import Ownership, owned_in_version
+from chipwatch.screening.index import KB_VERSION, IndexData, entry_forms, normalise_id, stored
+from chipwatch.screening.matcher import Match, Matcher, Query, query_forms
 from chipwatch.store.read import Store
 
 KB_SCHEMES = {"inn": "inn", "ogrn": "ogrn", "lei": "lei", "imo": "imo"}
+THRESHOLD = 0.7  # lowest score reported
+REVIEW_BELOW = 0.9  # a hit scoring less is `review`, not `listed` (name_bench precision: 0.95 above, 0.78 below)
+MAX_AGE_DAYS = 90
+SMALL = 200  # up to this many queries, a SQL screening fetches only its candidates' part of the index
+ENGINES = ("duckdb", "spark", "memory")
+
+
+@dataclass
+class ListVersion:
+    id: str
+    kind: str
+    date: str
+    imported_at: str
+    entries: int
+
+    def age_days(self, today: date | None = None) -> int:
+        return ((today or date.today()) - date.fromisoformat(self.date[:10])).days
 
 
 @dataclass
 class Hit:
     query: str
-    list: str
+    list: str  # ofac, un, bis, ftm, or kb (the knowledge graph)
     version: str
+    list_date: str | None
     list_id: str
     name: str
     schema: str
@@ -40,25 +66,31 @@ class Hit:
     programs: list[str]
     entity: str | None  # the KB entity, when the query or the entry is linked to one
     explanation: dict = field(default_factory=dict)
-    chain: list[list[dict]] = field(default_factory=list)
+    chain: list[list[dict]] = field(default_factory=list)  # ownership paths, listed party first
+    review: list[str] = field(default_factory=list)  # why a person should look
+    topics: list[str] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)  # KB claims behind the hit, with evidence
+    entry: dict | None = None  # the list entry as the list gives it (names, identifiers, dates, remarks)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 @dataclass
-class ListIndex:
-    version: str
-    kind: str
-    matcher: Matcher
-    entries: dict[str, ListEntry]
-    ownership: dict[str, Ownership]
+class Screening:
+    """The hits per query (best first), the list versions screened and any warnings."""
 
+    hits: dict[str, list[Hit]]
+    lists: list[ListVersion]
+    warnings: list[str]
+    bridges: dict[str, dict] = field(default_factory=dict)  # query -> how it reached the knowledge graph
 
-def _entry(record: str) -> ListEntry:
-    data = json.loads(record)
-    data["names"] = [ListName(**n) for n in data["names"]]
-    return ListEntry(**data)
+    def __getitem__(self, qid: str) -> list[Hit]:
+        return self.hits[qid]
+
+    def to_dict(self) -> dict:
+        return {"lists": [asdict(v) for v in self.lists], "warnings": self.warnings,
+                "results": {qid: [h.to_dict() for h in hits] for qid, hits in self.hits.items()}}
 
 
 def require_lists(store: Store) -> None:
@@ -67,108 +99,179 @@ def require_lists(store: Store) -> None:
         raise ChipwatchError("no sanctions list in the store; import one: chipwatch lists import ofac PATH")
 
 
-def list_indexes(store: Store, kinds: list[str] | None = None, engine: str = "duckdb") -> list[ListIndex]:
-    """A matcher for the latest version of each list (of `kinds`), with its ownership results."""
-    versions = store.con.execute(
-        "SELECT id, kind FROM list_versions v WHERE date = (SELECT max(date) FROM list_versions w WHERE w.kind = v.kind) "
-        "ORDER BY kind").fetchall()
-    out = []
-    for version, kind in versions:
-        if kinds and kind not in kinds:
-            continue
-        records = store.con.execute("SELECT record FROM list_entries WHERE version = ?", [version]).fetchall()
-        entries = {e.list_id: e for e in (_entry(r) for (r,) in records)}
-        has_owners = store.con.execute("SELECT count(*) FROM list_relations WHERE version = ?", [version]).fetchone()[0]
-        ownership = owned_in_version(store, version, engine) if has_owners else {}
-        out.append(ListIndex(version, kind, Matcher(list(entries.values()), version), entries, ownership))
+def latest_versions(store: Store, kinds: list[str] | None = None) -> list[ListVersion]:
+    """The newest version of each list (of `kinds`), each with its name index."""
+    rows = store.con.execute(
+        "SELECT id, kind, date, imported_at, entries FROM list_versions v "
+        "WHERE date = (SELECT max(date) FROM list_versions w WHERE w.kind = v.kind) ORDER BY kind").fetchall()
+    known = {r[1] for r in rows}
+    for k in kinds or ():
+        if k not in known:
+            raise ChipwatchError(f"--lists {k}: no such list imported; the store has: {', '.join(sorted(known)) or 'none'}")
+    out = [ListVersion(*r) for r in rows if not kinds or r[1] in kinds]
+    for v in out:
+        if stored(store.con, v.id) is None:
+            raise ChipwatchError(f"list version {v.id} has no name index (imported by an older chipwatch): "
+                                 f"run `chipwatch build` again, or import the list again")
     return out
 
 
-def _kb_entity(store: Store, names: list[str]) -> str | None:
-    for name in names:
-        found = store.con.execute("SELECT DISTINCT entity_id FROM names WHERE key = ?", [name_key(name)]).fetchall()
-        if len(found) == 1:
-            return found[0][0]
-    return None
+def stale(versions: list[ListVersion], max_age_days: int = MAX_AGE_DAYS, today: date | None = None) -> list[str]:
+    return [f"{v.id}: the newest {v.kind} list here is {v.age_days(today)} days old (more than {max_age_days}); "
+            f"designations since {v.date} are not screened — import a newer list"
+            for v in versions if v.age_days(today) > max_age_days]
 
 
-def bridge(store: Store, query: Query) -> tuple[Query, str | None, dict]:
-    """The query widened by its KB entity (other names, identifiers), if it resolves to one."""
-    entity = _kb_entity(store, query.names)
-    if entity is None:
-        return query, None, {}
-    names = [n for (n,) in store.con.execute("SELECT name FROM names WHERE entity_id = ? AND kind <> 'derived'",
-                                             [entity]).fetchall()]
+# --- matching through an engine --------------------------------------------------------------
+
+class Engine:
+    """Where blocking runs: `memory` (each index loaded whole), `duckdb` (SQL on the store)
+    or `spark` (SQL on copies of the index tables)."""
+
+    def __init__(self, store: Store, name: str = "duckdb", versions: list[str] = ()):
+        if name not in ENGINES:
+            raise ChipwatchError(f"--engine {name}: unknown; use duckdb, spark or memory")
+        self.store, self.name = store, name
+        self.sql = None
+        if name == "duckdb":
+            from chipwatch.engines import DuckDBEngine
+
+            self.sql = DuckDBEngine(store.con)
+        elif name == "spark":
+            self.sql = _spark_with_index(store, list(versions))
+
+    def close(self) -> None:
+        if self.sql is not None:
+            self.sql.close()
+
+    def match(self, version: str, queries: list[Query], threshold: float, limit: int,
+              workers: int = 1) -> list[list[Match]]:
+        con = self.store.con
+        if self.sql is None:
+            ix = self.store.memo(("index", version), lambda: IndexData.load(con, version))
+            return Matcher(ix).match_many(queries, threshold, limit, workers=workers)
+        st = stored(con, version)
+        forms = [[f for _, f in query_forms(q)] for q in queries]
+        ranked = SqlBlocker(self.sql, st).rank_many(forms)
+        if len(queries) <= SMALL:
+            ids = {(s.lower(), normalise_id(v)) for q in queries for s, vs in (q.identifiers or {}).items()
+                   for v in ([vs] if isinstance(vs, str) else vs)}
+            tokens = {t for fs in forms for f in fs for t in f.tokens}
+            ix = IndexData.fetch(con, st, [nid for r in ranked for nid, _, _ in r], ids, tokens)
+        else:
+            ix = self.store.memo(("scoring", version), lambda: IndexData.load(con, version, postings=False))
+        return Matcher(ix).match_many(queries, threshold, limit, workers=workers, ranked=ranked)
+
+
+def _spark_with_index(store: Store, versions: list[str]):
+    """Spark with these versions' index tables loaded from Parquet copies."""
+    import tempfile
+
+    from chipwatch.engines import SparkEngine
+
+    eng = SparkEngine()
+    tmp = tempfile.mkdtemp(prefix="chipwatch-spark-")
+    for v in versions:
+        st = stored(store.con, v)
+        for part in ("names", "keys", "df", "fuzzy"):
+            table = st.table(part)
+            path = os.path.join(tmp, f"{table}.parquet")
+            store.con.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
+            eng.load_parquet(table, path)
+    return eng
+
+
+# --- the knowledge graph -----------------------------------------------------------------------
+
+def bridge(store: Store, query: Query, found: list[Match]) -> tuple[Query, dict | None]:
+    """The query widened by the knowledge-graph party it names (`found`: its best matches
+    in the graph's index), if it names one clearly; the party's names come with the forms
+    the index holds for them."""
+    if not found or (len(found) > 1 and found[1].score >= found[0].score - 0.02):
+        return query, None
+    top = found[0]
+    entity = top.entry.list_id
+    names = [n.name for n in top.entry.names]
+    held = entry_forms(store.con, stored(store.con, KB_VERSION), entity)
+    known = {**(query.known_forms or {}), **{names[ni]: fs for ni, fs in held.items() if names[ni] not in query.names}}
     idents: dict[str, list[str]] = {k: list(v) if isinstance(v, list) else [v] for k, v in (query.identifiers or {}).items()}
-    for scheme, value in store.con.execute("SELECT scheme, value FROM identifiers WHERE entity_id = ?", [entity]).fetchall():
-        idents.setdefault(KB_SCHEMES.get(scheme, scheme), []).append(value)
-    country = store.con.execute("SELECT country FROM entities WHERE id = ?", [entity]).fetchone()[0]
-    widened = Query(names=list(dict.fromkeys([*query.names, *names])), schema=query.schema,
-                    countries=query.countries or ([country.lower()] if country else None), identifiers=idents)
-    return widened, entity, {"kb_entity": entity, "kb_names_added": [n for n in names if n not in query.names]}
+    for scheme, values in top.entry.identifiers.items():
+        idents.setdefault(KB_SCHEMES.get(scheme, scheme), []).extend(values)
+    widened = Query(names=[*query.names, *names], schema=query.schema,
+                    countries=query.countries or (top.entry.countries or None), identifiers=idents or None,
+                    birth_dates=query.birth_dates, known_forms=known)
+    return widened, {"kb_entity": entity, "score": round(top.score, 4), "kb_names_added": [n for n in names if n not in query.names],
+                     "kb_identifiers": {k: v for k, v in top.entry.identifiers.items()},
+                     "matched": top.explanation.get("summary", "")}
 
 
-def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = None, threshold: float = 0.7,
-           limit: int = 5, engine: str = "duckdb", indexes: list[ListIndex] | None = None,
-           progress=None, sql_blocking: bool = True, workers: int | None = None,
-           chunk: int = 20_000) -> dict[str, list[Hit]]:
-    """Top hits per query (by id), best first, across the latest version of each list.
-    `engine` (duckdb or spark) runs the ownership rule and, with `sql_blocking`, ranks the
-    candidates in SQL (chipwatch.screening.blocking); without it the matcher's in-memory
-    index does (quicker for a handful of names). Queries go in chunks, scored by `workers`
-    processes (default: one per core); `progress(n)` is called after each chunk."""
-    indexes = indexes if indexes is not None else list_indexes(store, lists, engine)
+def _through_kb(m: Match, query: Query, via: dict | None) -> float:
+    """A hit that rests on what the graph added (a name or an identifier of the party) is
+    only as good as the query's match to the graph."""
+    if via is None:
+        return m.score
+    name = (m.explanation.get("name") or {}).get("query_name")
+    ids = m.explanation.get("identifiers", {}).get("shared", [])
+    own_ids = {normalise_id(v) for vs in (query.identifiers or {}).values() for v in ([vs] if isinstance(vs, str) else vs)}
+    by_graph = (name is not None and name not in query.names) or any(i["value"] not in own_ids for i in ids)
+    if m.explanation.get("identifier", {}).get("from") == "knowledge graph":
+        by_graph = True
+    return min(m.score, via["score"]) if by_graph else m.score
+
+
+# --- screening ---------------------------------------------------------------------------------
+
+def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = None, threshold: float = THRESHOLD,
+           limit: int = 5, engine: str = "duckdb", review_below: float = REVIEW_BELOW,
+           max_age_days: int = MAX_AGE_DAYS, progress=None, workers: int | None = None,
+           chunk: int = 20_000, today: date | None = None) -> Screening:
+    """Top hits per query (by id), best first, across the latest version of each list (see
+    the module text). Queries go in chunks; `workers` processes score them (default: one
+    per core for big batches); `progress(n)` is called after each chunk. `today` is the day
+    screened (default: today): the day ownership stakes must be held on and list ages count to."""
+    require_lists(store)
+    versions = latest_versions(store, lists)
     workers = workers or os.cpu_count() or 1
-    bridged = {qid: bridge(store, q) for qid, q in queries.items()}
-    found: dict[str, dict[str, list[Match]]] = {idx.version: {} for idx in indexes}
-    eng = open_engine(engine) if sql_blocking else None
+    has_kb = stored(store.con, KB_VERSION) is not None
+    bridged: dict[str, tuple[Query, dict | None]] = {}
+    found: dict[str, dict[str, list[Match]]] = {v.id: {} for v in versions}
+    eng = Engine(store, engine, [v.id for v in versions] + ([KB_VERSION] if has_kb else []))
     try:
-        blockers = [SqlBlocker(idx.matcher, eng, f"b{i}_") if eng else None for i, idx in enumerate(indexes)]
         ids = list(queries)
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
+            in_kb = eng.match(KB_VERSION, [queries[q] for q in part], threshold, 2, workers) if has_kb else [[]] * len(part)
+            for qid, kb_found in zip(part, in_kb, strict=True):
+                bridged[qid] = bridge(store, queries[qid], kb_found)
             widened = [bridged[qid][0] for qid in part]
-            for idx, blocker in zip(indexes, blockers, strict=True):
-                blocked = blocker.block(widened) if blocker else None
-                matches = idx.matcher.match_many(widened, threshold, limit, workers=workers, blocked=blocked)
-                found[idx.version].update(zip(part, matches, strict=True))
+            for v in versions:
+                matches = eng.match(v.id, widened, threshold, limit + 2, workers)
+                found[v.id].update(zip(part, matches, strict=True))
             if progress:
                 progress(len(part))
     finally:
-        if eng:
-            eng.close()
+        eng.close()
+    from chipwatch.screening.reasons import Reasons
+
+    reasons = Reasons(store, versions, engine, today.isoformat() if today else None)
     out: dict[str, list[Hit]] = {}
-    kb = None  # the graph's own ownership results, computed when first needed
-    for qid in queries:
-        widened, entity, via_kb = bridged[qid]
-        hits: list[Hit] = []
-        for idx in indexes:
-            matches = {m.entry.list_id: m for m in found[idx.version][qid]}
-            if idx.kind == "ofac":  # the graph may know the entry's ent_num outright
+    for qid, query in queries.items():
+        widened, via = bridged[qid]
+        hits = []
+        for v in versions:
+            matches = {m.entry.list_id: m for m in found[v.id][qid]}
+            if v.kind == "ofac":  # the graph may know the entry's ent_num outright
                 for ent_num in (widened.identifiers or {}).get("ofac_ent_num", []):
-                    if ent_num in idx.entries and ent_num not in matches:
-                        matches[ent_num] = Match(idx.entries[ent_num], 1.0, {"identifier": {
-                            "scheme": "ofac_ent_num", "value": ent_num, "from": "knowledge graph"}})
+                    if ent_num not in matches and (m := reasons.entry_by_id(v.id, ent_num)) is not None:
+                        matches[ent_num] = Match(m, 1.0, {"identifier": {"scheme": "ofac_ent_num", "value": ent_num,
+                                                                          "from": "knowledge graph"},
+                                                          "summary": f"1.00: ofac_ent_num {ent_num} from the knowledge graph"})
             for m in matches.values():
-                owned = idx.ownership.get(m.entry.list_id)
-                if m.entry.programs:
-                    reason = "listed"
-                elif owned:
-                    reason = owned.reason
-                else:
-                    continue  # on an FtM list but neither sanctioned nor owned: not a hit
-                hits.append(Hit(qid, idx.kind, idx.version, m.entry.list_id, m.entry.caption, m.entry.schema,
-                                round(m.score, 4), reason, m.entry.programs, entity,
-                                {**m.explanation, **({"via": via_kb} if via_kb else {})},
-                                owned.chain if owned else []))
-        if entity and not any(h.entity == entity and h.reason == "listed" for h in hits):
-            if kb is None:
-                kb = kb_ownership(store, engine)
-            if owned := kb.get(entity):  # not on a list, but owned by listed parties in the graph
-                label = store.labels([entity]).get(entity, entity)
-                hits.append(Hit(qid, "kb", "knowledge graph", entity, label, "", 1.0, owned.reason, [], entity,
-                                {"summary": f"{label} is {owned.reason} under the 50 % rule in the knowledge graph",
-                                 "via": via_kb}, owned.chain))
+                score = _through_kb(m, query, via)
+                if score >= threshold and (hit := reasons.list_hit(qid, v, m, score, via, review_below)):
+                    hits.append(hit)
+        hits += reasons.kb_hits(qid, via, hits, threshold)
         hits.sort(key=lambda h: (-h.score, h.list, h.list_id))
         out[qid] = hits[:limit]
-    return out
+    return Screening(out, versions, stale(versions, max_age_days, today),
+                     {qid: via for qid, (_, via) in bridged.items() if via})

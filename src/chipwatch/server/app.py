@@ -1,6 +1,7 @@
 """The FastAPI app: the explorer's pages (each with a JSON twin), the REST API under /api
-and the yente-compatible `POST /match/{dataset}`. Read-only unless started with
-`allow_write` and a token."""
+and yente's API at the root (`/match/{dataset}`, `/search/{dataset}`, `/entities/{id}`,
+`/catalog`, `/algorithms`, `/healthz`, `/readyz`). JSON errors are `{"detail": ...}`, as
+FastAPI and yente write them. Read-only unless started with `allow_write` and a token."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi import Query as Param
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from chipwatch import __version__
 from chipwatch.errors import ChipwatchError
-from chipwatch.server import pages, rest
+from chipwatch.server import pages, rest, yente
 from chipwatch.server.cache import ResponseCache
-from chipwatch.server.match import MatchRequest, result, to_query
+from chipwatch.server.limits import BodyLimit
 from chipwatch.server.state import State
 
 STATIC = Path(__file__).with_name("static")
@@ -34,22 +35,23 @@ def node_modules() -> Path | None:
     return None
 
 
+YENTE = ("/match/", "/search/", "/entities/", "/catalog", "/algorithms", "/healthz", "/readyz")
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith(("/api/", "/match/")) or path.endswith(".json") or path in ("/openapi.json",)
+    return path.startswith(("/api/", *YENTE)) or path.endswith(".json") or path in ("/openapi.json",)
 
 
-def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None,
-               warm: bool = False) -> FastAPI:
-    """The app on the store `db`; with `warm`, the list indexes are built at start-up."""
+def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None) -> FastAPI:
+    """The app on the store `db` (screening reads its name indexes in place: nothing to
+    build at start-up)."""
     if allow_write and not token:
         raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
     st = State(db, allow_write, token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if warm:
-            st.warm()
         yield
         st.close()
 
@@ -61,7 +63,7 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
 
     def error(request: Request, status: int, message: str):
         if wants_json(request):
-            return JSONResponse({"error": message}, status_code=status)
+            return JSONResponse({"detail": message}, status_code=status)
         return pages.error_page(request, status, message, False)
 
     @app.exception_handler(ChipwatchError)
@@ -82,35 +84,13 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
         where = ".".join(str(x) for x in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid')}" if where else str(exc)
         if wants_json(request):
-            return JSONResponse({"error": message, "detail": exc.errors()}, status_code=422)
+            return JSONResponse({"detail": jsonable_encoder(exc.errors()), "message": message}, status_code=422)
         return pages.error_page(request, 422, message, False)
 
     app.include_router(rest.router(allow_write))
     app.include_router(pages.router())
 
-    @app.post("/match/{dataset}", tags=["yente"], summary="yente-compatible matching against the imported sanctions lists",
-              responses=rest.ERRORS)
-    def match(dataset: str, body: MatchRequest, threshold: float = Param(0.7, ge=0, le=1),
-              limit: int = Param(5, ge=1, le=50)):
-        from chipwatch.screening.screen import screen
-
-        kinds = {i.kind for i in st.indexes}
-        if dataset not in ("default", "all", *kinds):
-            raise HTTPException(404, f"no dataset '{dataset}'; use default or one of: {', '.join(sorted(kinds))}")
-        indexes = [i for i in st.indexes if dataset in ("default", "all") or i.kind == dataset]
-        queries = {qid: to_query(ex) for qid, ex in body.queries.items()}
-        empty = [qid for qid, q in queries.items() if not q.names]
-        if empty:
-            raise HTTPException(400, f"query '{empty[0]}' has no name (properties.name)")
-        hits = screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=indexes, sql_blocking=False)
-        return {
-            "responses": {qid: {"status": 200, "results": [result(h, threshold) for h in hits[qid]],
-                                "total": {"value": len(hits[qid]), "relation": "eq"},
-                                "query": body.queries[qid].model_dump(by_alias=True)}
-                          for qid in queries},
-            "limit": limit,
-            "matcher": {"name": "chipwatch", "version": __version__, "threshold": threshold},
-        }
+    app.include_router(yente.router(lambda request: st))
 
     vendor = node_modules()
 
@@ -122,4 +102,5 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(ResponseCache, state=st)
+    app.add_middleware(BodyLimit)
     return app

@@ -75,7 +75,7 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
 
 def error_page(request: Request, status: int, message: str, json_twin: bool) -> Response:
     if json_twin:
-        return JSONResponse({"error": message}, status_code=status)
+        return JSONResponse({"detail": message}, status_code=status)
     return render(request, "error.html", {"status": status, "message": message}, False, status, str(status))
 
 

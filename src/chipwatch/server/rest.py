@@ -37,8 +37,8 @@ St = Annotated[State, Depends(state)]
 
 
 class ErrorBody(BaseModel):
-    error: str = Field(description="what is wrong, and what would be right")
-    detail: list | None = Field(None, description="for 422: each invalid field")
+    detail: str | list = Field(description="what is wrong and what would be right; for 422, each invalid field")
+    message: str | None = Field(None, description="for 422: the first problem, in one line")
 
 
 ERRORS = {400: {"model": ErrorBody, "description": "bad input"}, 404: {"model": ErrorBody, "description": "not found"},
@@ -57,7 +57,8 @@ class ScenarioRun(BaseModel):
 class ScreenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(..., min_length=1, max_length=MAX_NAMES)
-    threshold: float = Field(0.7, ge=0, le=1)
+    threshold: float = Field(0.7, ge=0, le=1, description="lowest score reported")
+    review_below: float = Field(0.9, ge=0, le=1, description="hits scoring less are `review`, not `listed`")
     limit: int = Field(5, ge=1, le=50)
 
 
@@ -69,15 +70,20 @@ async def read_upload(file: UploadFile, limit: int) -> bytes:
     return data
 
 
-def run_screen(st: State, queries: dict, threshold: float = 0.7, limit: int = 5) -> dict:
-    from chipwatch.screening.screen import require_lists, screen
+def run_screen(st: State, queries: dict, threshold: float = 0.7, limit: int = 5, review_below: float = 0.9):
+    """Screening on this worker thread's connection (SQL on the store's name indexes)."""
+    from chipwatch.screening.screen import screen
 
-    require_lists(st.cw.store)
-    return screen(st.cw.store, queries, threshold=threshold, limit=limit, indexes=st.indexes, sql_blocking=False)
+    return screen(st.cw.store, queries, threshold=threshold, limit=limit, review_below=review_below, workers=1)
 
 
-def as_json(queries: dict, hits: dict) -> list[dict]:
-    return [{"id": qid, "query": q.names[0], "hits": [h.to_dict() for h in hits[qid]]} for qid, q in queries.items()]
+def as_json(queries: dict, result) -> dict:
+    """A screening as JSON: the lists screened (with dates), warnings, and the hits per query."""
+    from dataclasses import asdict
+
+    return {"lists": [asdict(v) for v in result.lists], "warnings": result.warnings,
+            "results": [{"id": qid, "query": q.names[0] if q.names else "", "hits": [h.to_dict() for h in result[qid]]}
+                        for qid, q in queries.items()]}
 
 
 def csv_queries(data: bytes, filename: str, column: str) -> dict:
@@ -173,7 +179,7 @@ def router(allow_write: bool) -> APIRouter:
         from chipwatch.screening.batch import name_queries
 
         queries = name_queries(body.names)
-        return as_json(queries, run_screen(st, queries, body.threshold, body.limit))
+        return as_json(queries, run_screen(st, queries, body.threshold, body.limit, body.review_below))
 
     @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)")
     async def screen_csv(st: St, file: UploadFile = File(...), column: str = Form("name", max_length=100),

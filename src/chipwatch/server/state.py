@@ -1,6 +1,7 @@
-"""What the server holds: the store path, one read-only connection per worker thread, the
-list indexes, and a cache of rendered responses (the store is read-only, so a response for
-a URL stays right until a write through --allow-write, which clears it)."""
+"""What the server holds: the store path, one read-only connection per worker thread, and
+a cache of rendered responses (the store is read-only, so a response for a URL stays right
+until a write through --allow-write, which clears it). Screening reads the store's name
+indexes in place: nothing to build or warm at start-up."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ class State:
         self.generation = 0
         self._local = threading.local()
         self._lock = threading.Lock()  # the cache, the connections, the generation: held briefly
-        self._index_lock = threading.Lock()  # building the list indexes takes seconds
-        self._indexes = None
         self._opened: list[Chipwatch] = []
         self.cache: OrderedDict[str, tuple[int, bytes, str]] = OrderedDict()
         self.cache_size = 2048
@@ -39,28 +38,11 @@ class State:
                 self._opened.append(got)
         return got
 
-    @property
-    def indexes(self):
-        """The list indexes for matching, built on first use (seconds for big lists; other
-        requests go on meanwhile)."""
-        with self._index_lock:
-            if self._indexes is None:
-                from chipwatch.screening.screen import list_indexes
-
-                self._indexes = list_indexes(self.cw.store)
-            return self._indexes
-
     def changed(self) -> None:
-        """The store file was replaced: reopen connections, rebuild indexes, drop cached pages."""
-        with self._index_lock, self._lock:
+        """The store file was replaced: reopen connections, drop cached pages."""
+        with self._lock:
             self.generation += 1
-            self._indexes = None
             self.cache.clear()
-
-    def warm(self) -> None:
-        """Build the list indexes now, in the background, so the first screening is quick."""
-        if self.cw.store.list_versions():
-            threading.Thread(target=lambda: self.indexes, name="chipwatch-index", daemon=True).start()
 
     def cached(self, key: str) -> tuple[int, bytes, str] | None:
         with self._lock:

@@ -175,14 +175,19 @@ def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool 
     return jsonable(out)
 
 
-def screening(cw: Chipwatch, hits: dict | None, queries: dict | None, lang: str) -> dict:
-    """The lists in the store and, after a search, the hits per query."""
-    out = {"lists": cw.store.list_versions(), "results": None}
-    if hits is not None and queries is not None:
+def screening(cw: Chipwatch, result, queries: dict | None, lang: str) -> dict:
+    """The lists in the store and, after a search, the list versions screened (with their
+    dates), warnings, and the hits per query with their ownership chains as text."""
+    from chipwatch.screening.batch import chain_text
+
+    out: dict = {"lists": cw.store.list_versions(), "results": None, "screened": [], "warnings": []}
+    if result is not None and queries is not None:
         names = names_of(cw, lang)
-        out["results"] = [{"id": qid, "query": " / ".join(q.names),
-                           "hits": [{**h.to_dict(), "entity_name": names.get(h.entity) if h.entity else None}
-                                    for h in hits.get(qid, [])]}
+        out["screened"] = [{"id": v.id, "kind": v.kind, "date": v.date} for v in result.lists]
+        out["warnings"] = result.warnings
+        out["results"] = [{"id": qid, "query": " / ".join(q.names[:3]),
+                           "hits": [{**h.to_dict(), "entity_name": names.get(h.entity) if h.entity else None,
+                                     "chain_text": chain_text(h.chain)} for h in result.hits.get(qid, [])]}
                           for qid, q in queries.items()]
     return jsonable(out)
 

@@ -90,6 +90,9 @@ def build_store(dataset_dirs: list[str | Path], db: str | Path, shared: Path | N
 
 
 def _finish(con: duckdb.DuckDBPyConnection, datasets: list[Dataset]) -> None:
+    from chipwatch.screening.index import build_kb
+
+    build_kb(con)  # the graph's own name index, for screening through it
     meta = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "chipwatch_version": __version__,

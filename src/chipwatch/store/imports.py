@@ -73,6 +73,11 @@ def import_dataset(db: str | Path, ds: Dataset) -> dict[str, int]:
             entries.append({"name": ds.name, "path": str(ds.root), "title": ds.meta.get("title")})
             con.execute("DELETE FROM meta WHERE key = 'imports'")
             con.execute("INSERT INTO meta VALUES ('imports', ?)", [json.dumps(entries, ensure_ascii=False)])
+            from chipwatch.screening.index import build_kb
+            from chipwatch.store.lists import ensure_index_tables
+
+            ensure_index_tables(con)
+            build_kb(con)  # the import's entities are names the graph now knows
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -111,10 +116,22 @@ def carry_over(con: duckdb.DuckDBPyConnection, old_db: Path, new_ids: set[str]) 
 
 
 def _copy_lists(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Sanctions list versions of the old store (attached as `old`), copied as they are."""
+    """Sanctions list versions of the old store (attached as `old`), copied as they are with
+    their name indexes (built here for versions imported before there was one)."""
+    from chipwatch.screening.index import KB_VERSION
+    from chipwatch.screening.index import copy as copy_index
+    from chipwatch.store.lists import reindex
+
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
     if "list_versions" not in have:
         return []
     for table in ("list_versions", "list_entries", "list_names", "list_relations"):
         con.execute(f"INSERT INTO {table} SELECT * FROM old.{table}")  # noqa: S608
-    return [f"list {v}" for (v,) in con.execute("SELECT id FROM old.list_versions ORDER BY id").fetchall()]
+    versions = [v for (v,) in con.execute("SELECT id FROM old.list_versions ORDER BY id").fetchall()]
+    if "token_symbols" in have:
+        con.execute("INSERT INTO token_symbols SELECT * FROM old.token_symbols")
+    for v in versions:
+        if not ("name_index_meta" in have and copy_index(con, v)):
+            reindex(con, v)
+    assert KB_VERSION not in versions
+    return [f"list {v}" for v in versions]

@@ -6,18 +6,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from chipwatch.errors import ChipwatchError
 from chipwatch.model.dates import PartialDate
+from chipwatch.screening.index import IndexData, insert_columns, stored_symbols
+from chipwatch.screening.index import write as write_index
 from chipwatch.screening.lists import Parsed
 from chipwatch.store.read import Store
-from chipwatch.store.write import new_file
+from chipwatch.store.write import SCHEMA, new_file
 
 LIST_TABLES = ("list_versions", "list_entries", "list_names", "list_relations")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -55,39 +55,65 @@ def import_list(db: str | Path, kind: str, path: str | Path, date: str | None = 
         raise ChipwatchError(f"{path}: no entries found; is this a {kind} list?")
     version = f"{kind}-{version_date(path, parsed, date)}"
     db = Path(db)
-    Store(db).close()  # a clear error if there is no store yet
-    entries = pa.Table.from_pylist([
-        {"version": version, "list_id": e.list_id, "schema": e.schema, "caption": e.caption, "programs": e.programs,
-         "countries": e.countries, "identifiers": json.dumps(e.identifiers), "addresses": e.addresses,
-         "remarks": e.remarks, "listed_on": e.listed_on, "record": json.dumps(e.to_dict(), ensure_ascii=False)}
-        for e in parsed.entries])
-    names = pa.Table.from_pylist([{"version": version, "list_id": e.list_id, "name": n.name, "kind": n.kind}
-                                  for e in parsed.entries for n in e.names])
-    relations = [{"version": version, **{k: v for k, v in asdict(r).items() if k not in ("start", "end", "share_pct")},
-                  "share_pct": r.share_pct, "start_date": r.start, "end_date": r.end} for r in parsed.relations]
+    with Store(db) as store:  # a clear error if there is no store yet; the symbols it already knows
+        known = stored_symbols(store.con)
+    index = IndexData.build(version, parsed.entries, known)  # the slow part, before the store is touched
     with new_file(db) as tmp:
         shutil.copyfile(db, tmp)
         con = duckdb.connect(str(tmp))
         try:
-            for table in LIST_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE {'id' if table == 'list_versions' else 'version'} = ?",  # noqa: S608
-                            [version])
-            for table, rows in (("list_entries", entries), ("list_names", names)):
-                con.register("batch", rows)
-                con.execute(f"INSERT INTO {table} SELECT * FROM batch")  # noqa: S608
-                con.unregister("batch")
-            if relations:
-                con.executemany("INSERT INTO list_relations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                [[r["version"], r["id"], r["kind"], r["owner"], r["asset"], r["share_pct"],
-                                  r["start_date"], r["end_date"]] for r in relations])
-            con.execute("INSERT INTO list_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [version, kind, str(path), version.split("-", 1)[1], datetime.now(UTC).isoformat(timespec="seconds"),
-                         len(parsed.entries), len(relations), len(parsed.skipped)])
+            ensure_index_tables(con)
+            write_version(con, version, kind, str(path), parsed, index)
             con.execute("CHECKPOINT")
         finally:
             con.close()
-    return {"version": version, "entries": len(parsed.entries), "names": names.num_rows,
-            "relations": len(relations), "skipped": len(parsed.skipped), "skipped_examples": parsed.skipped[:3]}
+    return {"version": version, "entries": len(parsed.entries), "names": sum(len(e.names) for e in parsed.entries),
+            "relations": len(parsed.relations), "skipped": len(parsed.skipped), "skipped_examples": parsed.skipped[:3]}
+
+
+def write_version(con: duckdb.DuckDBPyConnection, version: str, kind: str, path: str, parsed: Parsed,
+                  index: IndexData, imported_at: str | None = None) -> None:
+    """Replace list version `version` on `con`: entries, names, relations and name index."""
+    for table in LIST_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE {'id' if table == 'list_versions' else 'version'} = ?",  # noqa: S608
+                    [version])
+    es = parsed.entries
+    insert_columns(con, "list_entries", {
+        "version": [version] * len(es), "list_id": [e.list_id for e in es], "schema": [e.schema for e in es],
+        "caption": [e.caption for e in es], "programs": [e.programs for e in es], "countries": [e.countries for e in es],
+        "identifiers": [json.dumps(e.identifiers) for e in es], "addresses": [e.addresses for e in es],
+        "remarks": [e.remarks for e in es], "listed_on": [e.listed_on for e in es],
+        "record": [json.dumps(e.to_dict(), ensure_ascii=False) for e in es]})
+    names = [(e.list_id, n.name, n.kind) for e in es for n in e.names]
+    insert_columns(con, "list_names", {"version": [version] * len(names), "list_id": [n[0] for n in names],
+                                       "name": [n[1] for n in names], "kind": [n[2] for n in names]})
+    rels = parsed.relations
+    insert_columns(con, "list_relations", {
+        "version": [version] * len(rels), "id": [r.id for r in rels], "kind": [r.kind for r in rels],
+        "owner": [r.owner for r in rels], "asset": [r.asset for r in rels], "share_pct": [r.share_pct for r in rels],
+        "start_date": [r.start for r in rels], "end_date": [r.end for r in rels]})
+    con.execute("INSERT INTO list_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [version, kind, path, version.split("-", 1)[1], imported_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                 len(es), len(rels), len(parsed.skipped)])
+    write_index(con, index)
+
+
+def ensure_index_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The name index tables, in a store made before they existed."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    for stmt in SCHEMA.read_text(encoding="utf-8").split(";"):
+        body = "\n".join(line for line in stmt.splitlines() if not line.startswith("--")).strip()
+        if body.startswith("CREATE TABLE") and body.split()[2] not in have and body.split()[2] in ("name_index_meta", "token_symbols"):
+            con.execute(body)
+
+
+def reindex(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    """Build the name index of a list version that has none (a store from before it)."""
+    from chipwatch.screening.lists.model import ListEntry
+
+    entries = [ListEntry.from_record(r) for (r,) in con.execute(
+        "SELECT record FROM list_entries WHERE version = ? ORDER BY list_id", [version]).fetchall()]
+    write_index(con, IndexData.build(version, entries, stored_symbols(con)))
 
 
 def versions(store: Store):

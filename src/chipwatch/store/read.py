@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from chipwatch.errors import ChipwatchError
 from chipwatch.model.dates import PartialDate
 from chipwatch.names.normalize import name_key
 from chipwatch.store.path import default_db_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 _MENTIONS = "id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)"  # subject, object or qualifier
@@ -125,6 +128,8 @@ class Store:
         """Entities whose names match `text` in any script, best first (score 0-1)."""
         key = name_key(text)
         if not key:
+            import pandas as pd
+
             return pd.DataFrame(columns=["entity_id", "label_en", "label_zh", "type", "name", "score"])
         q = """
         WITH scored AS (
@@ -147,6 +152,8 @@ class Store:
     def resolve(self, text: str) -> Resolution:
         """An entity id, or a name in any script (貝加爾電子, 贝加尔电子, Байкал Электроникс,
         Baikal Electronics). Several equally good matches -> candidates, no entity."""
+        import pandas as pd
+
         if self.has_entity(text):
             return Resolution(text, text, pd.DataFrame())
         exact = self.con.execute("SELECT DISTINCT entity_id FROM names WHERE key = ?", [name_key(text)]).fetchall()

@@ -32,3 +32,8 @@ CREATE TABLE list_entries (version VARCHAR, list_id VARCHAR, schema VARCHAR, cap
 CREATE TABLE list_names (version VARCHAR, list_id VARCHAR, name VARCHAR, kind VARCHAR);
 CREATE TABLE list_relations (version VARCHAR, id VARCHAR, kind VARCHAR, owner VARCHAR, asset VARCHAR,
   share_pct DOUBLE, start_date VARCHAR, end_date VARCHAR);
+-- The persistent name index of each list version (and of the knowledge graph, version 'kb'):
+-- built at import (and by build), read by screening (chipwatch.screening.index). Each version's
+-- own tables are named with its prefix (nix1_keys, nix1_df, ...).
+CREATE TABLE name_index_meta (version VARCHAR, prefix VARCHAR, names INTEGER, max_df INTEGER, unknown_w DOUBLE);
+CREATE TABLE token_symbols (token VARCHAR, symbols VARCHAR[]);

@@ -19,7 +19,6 @@ from rich.table import Table
 
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
-from chipwatch.trade import normalise
 
 trade_app = typer.Typer(help="Trade statistics: import flows (Eurostat, Comtrade, BACI); find re-export (gray channel) "
                              "routes — spikes, mirror gaps, structural breaks; write findings as claims.",
@@ -131,6 +130,7 @@ def _engine(name: str):
 
 
 def _spikes(engine_name, product, target, baseline, period, origin, flow, threshold, currency, source):
+    from chipwatch.trade import normalise
     from chipwatch.trade.spikes import spikes
 
     base = normalise.years(baseline, "--baseline")
@@ -153,6 +153,7 @@ def trade_spikes(product: Product, target: Annotated[str, typer.Option("--target
                  currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
                  json_: AsJson = False) -> None:
     """Growth per destination against a baseline (log growth, seasonal z-score) and the roundabout pattern."""
+
     from chipwatch.trade.charts import spikes_chart
 
     eng, result = _spikes(engine, product, target, baseline, period, origin, flow, threshold, currency, source)
@@ -198,6 +199,7 @@ def trade_mirror(reporter: Annotated[str, typer.Option("--reporter", help="the i
                  currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
                  json_: AsJson = False) -> None:
     """Mirror gaps: the partner's reported exports (FOB) against the reporter's imports (CIF), by year."""
+    from chipwatch.trade import normalise
     from chipwatch.trade.charts import mirror_chart
     from chipwatch.trade.mirror import mirror
 
@@ -227,6 +229,7 @@ def trade_breaks(product: Product, by: Annotated[str, typer.Option(help="group b
                  origin: Origin = None, flow: Flow = "export", currency: Currency = None, source: Source = None,
                  engine: Engine = "duckdb", json_: AsJson = False) -> None:
     """A Chow test for a structural break at a month (default 2022-02), per destination and product group."""
+    from chipwatch.trade import normalise
     from chipwatch.trade.breaks import breaks, to_dicts
 
     month = normalise.month_option(at, "--at")
@@ -255,6 +258,7 @@ def trade_derive(product: Product, target: Annotated[str, typer.Option("--target
                  at: Annotated[str, typer.Option("--at", help="break month for the Chow test quoted in each claim")] = "2022-02",
                  currency: Currency = None, source: Source = None, engine: Engine = "duckdb", json_: AsJson = False) -> None:
     """Write each roundabout destination as a derived `transits_via` claim (dataset 'trade'), with its figures."""
+    from chipwatch.trade import normalise
     from chipwatch.trade.breaks import breaks
     from chipwatch.trade.claims import data_sources, derive
 

@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
-import yaml
 
+from chipwatch import yamldata
 from chipwatch.errors import ChipwatchError
 
 _PAREN = re.compile(r"\s*\(.*\)\s*$")
@@ -34,7 +34,7 @@ class Place:
 
 @cache
 def _table() -> dict:
-    return yaml.safe_load(Path(__file__).with_name("countries.yaml").read_text(encoding="utf-8"))
+    return yamldata.load(Path(__file__).with_name("countries.yaml").read_text(encoding="utf-8"))
 
 
 def _key(text: str) -> str:

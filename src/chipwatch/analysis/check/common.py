@@ -8,8 +8,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from chipwatch import yamldata
 from chipwatch.store.read import Store
 
 TERMS = Path(__file__).with_name("terms.yaml")
@@ -18,7 +17,7 @@ TERMS = Path(__file__).with_name("terms.yaml")
 @cache
 def terms() -> dict:
     """The terms table (terms.yaml), loaded once."""
-    return yaml.safe_load(TERMS.read_text(encoding="utf-8"))
+    return yamldata.load(TERMS.read_text(encoding="utf-8"))
 
 
 @dataclass

@@ -10,8 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-import yaml
-
+from chipwatch import yamldata
 from chipwatch.analysis.check.common import Finding, join, num, terms
 from chipwatch.analysis.check.context import Context
 from chipwatch.model.dates import PartialDate
@@ -21,7 +20,7 @@ from chipwatch.model.quantity import UNITS_FILE
 @cache
 def _multipliers() -> list[tuple[str, float]]:
     """Number words (千, 億, million …) from units.yaml, longest first."""
-    table = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))["multipliers"]
+    table = yamldata.load(UNITS_FILE.read_text(encoding="utf-8"))["multipliers"]
     return sorted(((w.casefold(), f) for w, f in table.items()), key=lambda kv: -len(kv[0]))
 
 

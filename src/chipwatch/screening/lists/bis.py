@@ -36,5 +36,6 @@ def parse(path: Path) -> Parsed:
         code = country_code(row.get("Country") or "")
         entries[key] = ListEntry(list_id=key, schema="LegalEntity", names=[ListName(name)], programs=["BIS-DPL"],
                                  countries=[code] if code else [], addresses=[address] if address else [],
-                                 remarks=(row.get("FR_Citation") or "").strip(), listed_on=row.get("Effective_Date"))
+                                 remarks=(row.get("FR_Citation") or "").strip(), listed_on=row.get("Effective_Date"),
+                                 topics=["export.control"])
     return Parsed(list(entries.values()), skipped=skipped)

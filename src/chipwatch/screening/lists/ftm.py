@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chipwatch.screening.dates import normalise
 from chipwatch.screening.lists.model import ListEntry, ListName, Parsed, Relation
 from chipwatch.screening.lists.text import read_text
 
@@ -42,13 +43,14 @@ def parse(path: Path) -> Parsed:
             if not names:
                 skipped.append(f"{path}:{n}: {schema} {eid} has no name")
                 continue
-            topics = props.get("topics", [])
+            topics = list(props.get("topics", []))
             entries[eid] = ListEntry(
                 list_id=eid, schema=schema, names=names,
-                programs=[t for t in topics if t.startswith("sanction")],
+                programs=["sanction"] if "sanction" in topics else [],  # sanction.linked is not a designation
                 countries=sorted({c.lower() for p in ("country", "jurisdiction", "nationality") for c in props.get(p, [])}),
                 identifiers={IDS[p]: v for p, v in props.items() if p in IDS},
-                remarks="; ".join(props.get("notes", [])))
+                remarks="; ".join(props.get("notes", [])),
+                birth_dates=[d for d in (normalise(v) for v in props.get("birthDate", [])) if d], topics=topics)
         elif schema == "Ownership":
             for owner in props.get("owner", []):
                 for asset in props.get("asset", []):
@@ -59,8 +61,12 @@ def parse(path: Path) -> Parsed:
     for props in sanctions:
         for target in props.get("entity", []):
             if target in entries:
-                programs = entries[target].programs
-                for p in props.get("program", []) or props.get("authority", []) or ["sanction"]:
-                    if p not in programs:
-                        programs.append(p)
+                entry = entries[target]
+                if entry.programs == ["sanction"]:  # the topic said so; the Sanction entity says which
+                    entry.programs = []
+                for p in props.get("programId", []) or props.get("program", []) or props.get("authority", []) or ["sanction"]:
+                    if p not in entry.programs:
+                        entry.programs.append(p)
+                if "sanction" not in entry.topics:
+                    entry.topics.append("sanction")
     return Parsed(list(entries.values()), relations, skipped)

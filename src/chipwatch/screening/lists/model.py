@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,30 @@ class ListEntry:
     addresses: list[str] = field(default_factory=list)
     remarks: str = ""
     listed_on: str | None = None
+    birth_dates: list[str] = field(default_factory=list)  # ISO dates or years ("1965-03-12", "1965")
+    topics: list[str] = field(default_factory=list)  # FtM topics: sanction, export.control, …
+
+    @classmethod
+    def from_record(cls, record: str | dict) -> ListEntry:
+        """An entry from the JSON record the store keeps of it."""
+        import json
+
+        data = json.loads(record) if isinstance(record, str) else dict(record)
+        data["names"] = [ListName(**n) for n in data["names"]]
+        return cls(**data)
 
     @property
     def caption(self) -> str:
         return self.names[0].name if self.names else self.list_id
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """As a plain dict (hand-written: dataclasses.asdict deep-copies, 40 times slower)."""
+        return {"list_id": self.list_id, "schema": self.schema,
+                "names": [{"name": n.name, "kind": n.kind} for n in self.names],
+                "programs": list(self.programs), "countries": list(self.countries),
+                "identifiers": {k: list(v) for k, v in self.identifiers.items()}, "addresses": list(self.addresses),
+                "remarks": self.remarks, "listed_on": self.listed_on, "birth_dates": list(self.birth_dates),
+                "topics": list(self.topics)}
 
 
 @dataclass

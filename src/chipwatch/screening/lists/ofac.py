@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.screening.dates import ofac_dates
 from chipwatch.screening.lists.model import ListEntry, ListName, Parsed
 from chipwatch.screening.lists.text import country_code, read_text
 
@@ -62,7 +63,8 @@ def parse(sdn: Path, alt: Path | None = None, add: Path | None = None) -> Parsed
                 ids.setdefault(scheme, []).append(value)
         programs = [p.strip() for p in rec["program"].replace("] [", "|").strip("[]").split("|") if p.strip()]
         entries[rec["ent_num"]] = ListEntry(list_id=rec["ent_num"], schema=SCHEMA.get(rec["type"].lower(), "LegalEntity"),
-                                            names=names, programs=programs, identifiers=ids, remarks=rec["remarks"])
+                                            names=names, programs=programs, identifiers=ids, remarks=rec["remarks"],
+                                            birth_dates=ofac_dates(rec["remarks"]), topics=["sanction"])
     skipped = []
     if alt:
         for n, row in _rows(alt, 5):

@@ -10,6 +10,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.screening.dates import normalise
 from chipwatch.screening.lists.model import ListEntry, ListName, Parsed
 from chipwatch.screening.lists.text import MAX_BYTES, country_code
 
@@ -39,7 +40,30 @@ def _entry(el: Element, schema: str, prefix: str) -> ListEntry:
     return ListEntry(list_id=_text(el.find("REFERENCE_NUMBER")) or _text(el.find("DATAID")), schema=schema,
                      names=names, programs=[p for p in [_text(el.find("UN_LIST_TYPE"))] if p], countries=countries,
                      addresses=[a for a in addresses if a], remarks=_text(el.find("COMMENTS1")),
-                     listed_on=_text(el.find("LISTED_ON")) or None)
+                     listed_on=_text(el.find("LISTED_ON")) or None, birth_dates=_births(el), topics=["sanction"])
+
+
+def _births(el: Element) -> list[str]:
+    """INDIVIDUAL_DATE_OF_BIRTH: EXACT (DATE or YEAR), APPROXIMATELY (a year either side),
+    BETWEEN (FROM_YEAR, TO_YEAR)."""
+    out: list[str] = []
+    for dob in el.findall("INDIVIDUAL_DATE_OF_BIRTH"):
+        how = _text(dob.find("TYPE_OF_DATE")).upper()
+        day, year = _text(dob.find("DATE"))[:10], _text(dob.find("YEAR"))
+        low, high = _text(dob.find("FROM_YEAR")), _text(dob.find("TO_YEAR"))
+        value = None
+        if how == "BETWEEN" and low.isdigit() and high.isdigit():
+            value = f"{low}/{high}"
+        elif how == "APPROXIMATELY" and (year or day[:4]).isdigit():
+            y = int(year or day[:4])
+            value = f"{y - 1}/{y + 1}"
+        elif day:
+            value = normalise(day)
+        elif year.isdigit():
+            value = year
+        if value and value not in out:
+            out.append(value)
+    return out
 
 
 def parse(path: Path) -> Parsed:
