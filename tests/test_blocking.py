@@ -31,7 +31,7 @@ def bench():
     ix = IndexData.build("bench", entries)
     con = duckdb.connect()
     for stmt in SCHEMA.read_text(encoding="utf-8").split(";"):
-        if "name_index_meta" in stmt or "token_symbols" in stmt or "list_entries" in stmt:
+        if any(t in stmt for t in ("name_index_meta", "name_index_blobs", "token_symbols", "list_entries")):
             con.execute(stmt)
     write(con, ix)
     return ix, con, queries

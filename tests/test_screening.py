@@ -38,7 +38,7 @@ def test_any_script_reaches_the_ofac_entry(results, qid):
     assert (top.list, top.list_id, top.reason) == ("ofac", "39178", "listed")
     assert top.score >= 0.9 and top.entity == "baikal-electronics" and top.programs == ["RUSSIA-EO14024"]
     assert (top.version, top.list_date) == ("ofac-2024-05-03", "2024-05-03")  # every hit names its list version
-    assert top.entry["identifiers"]["inn"] == ["7707767484"] and not top.review
+    assert top.entry.identifiers["inn"] == ["7707767484"] and not top.review
 
 
 def test_chinese_query_goes_through_the_knowledge_graph(results):

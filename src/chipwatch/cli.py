@@ -1,8 +1,8 @@
 """The chipwatch command line (Typer + Rich). Thin: every command calls the library."""
 
-from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -343,9 +343,9 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
             with Progress(console=err, transient=True) as progress:
                 task = progress.add_task("screening", total=len(queries))
                 result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age,
-                             progress=lambda n: progress.advance(task, n))
+                             progress=lambda n: progress.advance(task, n), workers=os.cpu_count())
         else:
-            result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age)
+            result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age, workers=os.cpu_count())
     for w in result.warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
     rows = hit_rows(queries, result)

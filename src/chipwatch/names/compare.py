@@ -81,6 +81,13 @@ class Comparison:
         return [(" ".join(self.q[i] for i in qi), " ".join(self.o[j] for j in oj), s)
                 for qi, oj, s in sorted(self._pairs, key=lambda p: p[0][0] if p[0] else 0)]
 
+    def words(self) -> tuple[list[str], list[str], list[str]]:
+        """The query's words that paired, the other side's that paired, and the words left
+        over on either side (quicker than `pairs` when only the words matter)."""
+        q, o = self.q, self.o
+        return ([q[i] for qi, _, _ in self._pairs for i in qi], [o[j] for _, oj, _ in self._pairs for j in oj],
+                [q[i] for i in self._q_left] + [o[j] for j in self._o_left])
+
     @property
     def query_only(self) -> list[str]:
         return [self.q[i] for i in self._q_left]
@@ -279,6 +286,8 @@ def _acronym(a: tuple[str, ...], b: tuple[str, ...], a_left: list[int], b_left: 
     """One left-over word of a (three to six letters) that is the initials of b's left-over
     words, in order, particles left out (PLA ~ People's Liberation Army, SMIC ~
     Semiconductor Manufacturing International Corporation). Removes what pairs."""
+    if not any(3 <= len(a[i]) <= 6 for i in a_left) or not 3 <= len(b_left) <= 8:
+        return []
     words = [j for j in b_left if not _info(b[j])[2]]
     if len(words) < 3 or len(words) > 6:
         return []

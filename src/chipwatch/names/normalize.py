@@ -14,18 +14,20 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-import opencc
-
 _DROP = re.compile(r"[\s\"'«»“”„‘’`´·・.,，、。:;!?()（）\[\]{}<>《》〈〉「」『』/\\|_\-–—]+")
 
 
 @cache
-def _t2s() -> opencc.OpenCC:
+def _t2s():
+    import opencc  # only for text with Chinese characters
+
     return opencc.OpenCC("t2s")
 
 
 @cache
-def _s2t() -> opencc.OpenCC:
+def _s2t():
+    import opencc
+
     return opencc.OpenCC("s2t")
 
 

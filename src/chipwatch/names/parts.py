@@ -194,8 +194,10 @@ def _numbers() -> tuple[dict[tuple[str, ...], str], int]:
     out: dict[tuple[str, ...], str] = {}
     for n, forms in ordinals_dict().items():
         for form in forms:
-            words = tuple(ascii_fold(t) for t in clean_tokens(form))
-            if words and all(w.isascii() and w.isalnum() for w in words) and (len(words) > 1 or len(words[0]) > 1) \
+            if not form.isascii():  # Latin script only (and no accents: `vigésimo` stays out)
+                continue
+            words = tuple(form.casefold().replace("-", " ").replace(".", "").split())
+            if words and all(w.isalnum() for w in words) and (len(words) > 1 or len(words[0]) > 1) \
                     and not (len(words) == 1 and words[0] in _NOT_NUMBERS) and words != (str(n),):
                 out[words] = str(n)
     return out, max((len(k) for k in out), default=0)
@@ -239,9 +241,11 @@ def _places() -> frozenset[str]:
         names = [t.get("name", ""), t.get("full_name", ""), *t.get("names_strong", [])]
         names += [n for n in t.get("names_weak", []) if has_han(n)]
         for name in names:
-            words = _words(name)
-            if len(words) == 1 and len(words[0]) > (1 if has_han(words[0]) else 2):
-                out.add(words[0])
+            if " " in name.strip() or "-" in name:
+                continue  # one word only
+            word = name.strip() if has_han(name) else ascii_fold(name.strip().casefold())  # Han: both scripts are listed
+            if len(word) > (1 if has_han(word) else 2) and word.isalpha():
+                out.add(word)
     return frozenset(out)
 
 

@@ -17,12 +17,14 @@ word `t` of it:
   that word both words' weight.
 
 A name's cover for `f` is its gain over the form's total weight, less LENGTH_TIE for each
-word the two differ in length, kept when the gain is at least MIN_COVER of the weight; a
+word the two differ in length, kept when the gain is at least MIN_COVER of the weight (in
+the knowledge graph's index, KB_COVER: it is searched for parties a query names clearly); a
 name written exactly as `f` (without spaces) always comes in, at 2. Each name keeps its
 best form, each entry its NAMES_PER_ENTRY best names, each query its TOP best rows
 (ties: lower form, lower name id). `choose` then takes the names of the first CANDIDATES
 entries (after dropping weak rows when one name holds nearly the whole query).
-Covers are rounded to 9 decimals so that sums made in another order tie the same way.
+Covers are rounded to 9 decimals, and the gain compared with a margin of 1e-9, so that sums
+made in another order tie and pass the same way.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ CANDIDATES = 6  # entries scored per query
 NAMES_PER_ENTRY = 2  # names scored per candidate entry
 TOP = 4 * CANDIDATES  # ranked rows kept per query
 MIN_COVER = 0.25  # of the query's word weight a name must share to be ranked
+KB_COVER = 0.5  # in the knowledge graph's index: a bridge is for parties the query names clearly
 RELATIVE_COVER = 0.5  # when a name holds (nearly) the whole query, the others must hold half as much
 LENGTH_TIE = 0.02  # cover lost per word of difference in length
 ROUND = 9
+EPS = 1e-9  # sums made in another order differ in their last bits: compared with this much room
 
 Ranked = list[tuple[int, int, float]]  # (name id, query form, cover), best first
 
@@ -70,15 +74,18 @@ def choose(ranked: Ranked, entry_of: Sequence[tuple[int, int, int]]) -> list[tup
 
 def _cut(rows: list[tuple[int, int, float]], entry_of: Sequence[tuple[int, int, int]]) -> Ranked:
     """Best form per name, NAMES_PER_ENTRY names per entry, TOP rows (the SQL's windows)."""
-    best: dict[int, tuple[float, int]] = {}
+    if not rows:
+        return []
+    best: dict[int, tuple[float, int]] = {}  # rows come in form order: a tie keeps the lower form
     for nid, fi, cover in rows:
         got = best.get(nid)
-        if got is None or cover > got[0] or (cover == got[0] and fi < got[1]):
+        if got is None or cover > got[0]:
             best[nid] = (cover, fi)
-    ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    ordered = sorted([(-cover, nid, fi) for nid, (cover, fi) in best.items()])
     per_entry: dict[int, int] = {}
     out: Ranked = []
-    for nid, (cover, fi) in ordered:
+    for neg, nid, fi in ordered:
+        cover = -neg
         e = entry_of[nid][0]
         if per_entry.get(e, 0) < NAMES_PER_ENTRY:
             per_entry[e] = per_entry.get(e, 0) + 1
@@ -89,46 +96,66 @@ def _cut(rows: list[tuple[int, int, float]], entry_of: Sequence[tuple[int, int, 
 
 
 class MemoryBlocker:
-    """The ranking over an index held in memory."""
+    """The ranking over an index held in memory. What a word reaches (its weight, and the
+    gain of each name it reaches) is kept per word: names repeat words."""
 
-    def __init__(self, ix: IndexData):
-        self.ix = ix
+    def __init__(self, ix: IndexData, min_cover: float = MIN_COVER):
+        self.ix, self.min_cover = ix, min_cover
         self.max_df = ix.max_df
+        self._words: dict[str, tuple[float, dict[int, float]]] = {}
 
     def lookups(self, t: str) -> list[tuple[str, float]]:
-        postings = self.ix.postings
-        out = [(k, 1.0) for k in [*word_keys(t), JOINED + t] if k in postings]
-        if fuzzy_ok(t) and t not in postings:
+        weights = self.ix.weights
+        out = [(k, 1.0) for k in [*word_keys(t), JOINED + t] if k in weights]
+        if fuzzy_ok(t) and t not in weights:
             near = {w for d in {t} | deletions(t) for w in self.ix.fuzzy.get(d, ()) if w != t}
             out += [(w, FUZZY_FACTOR) for w in sorted(near)]
         return out
 
+    def word(self, t: str) -> tuple[float, dict[int, float]]:
+        """A word's weight and the names it gains (name -> best IDF x factor)."""
+        got = self._words.get(t)
+        if got is None:
+            postings, weights = self.ix.postings, self.ix.weights
+            lk = self.lookups(t)
+            gains: dict[int, float] = {}
+            for k, factor in lk:
+                ps = postings.get(k, ())
+                if len(ps) <= self.max_df:
+                    g = weights[k] * factor
+                    for nid in ps:
+                        if gains.get(nid, -1.0) < g:
+                            gains[nid] = g
+            got = (max((weights[k] for k, _ in lk), default=self.ix.unknown_weight), gains)
+            if len(self._words) > 200_000:
+                self._words.clear()
+            self._words[t] = got
+        return got
+
     def rank(self, forms: Sequence[NameForm]) -> Ranked:
-        ix, postings, weights = self.ix, self.ix.postings, self.ix.weights
+        ix, postings = self.ix, self.ix.postings
         rows: list[tuple[int, int, float]] = []
+        word = self.word
         for fi, f in enumerate(forms):
             sums: dict[int, float] = {}
             wts: dict[str, float] = {}
             for t in dict.fromkeys(f.tokens):
-                lk = self.lookups(t)
-                wts[t] = max((weights[k] for k, _ in lk), default=ix.unknown_weight)
-                gains: dict[int, float] = {}
-                for k, factor in lk:
-                    ps = postings[k]
-                    if len(ps) <= self.max_df:
-                        g = weights[k] * factor
-                        for nid in ps:
-                            if gains.get(nid, -1.0) < g:
-                                gains[nid] = g
+                wts[t], gains = word(t)
+                if not sums:
+                    sums = dict(gains)
+                    continue
+                get = sums.get
                 for nid, g in gains.items():
-                    sums[nid] = sums.get(nid, 0.0) + g
+                    sums[nid] = get(nid, 0.0) + g
             for a, b in dict.fromkeys(zip(f.tokens, f.tokens[1:], strict=False)):
                 for nid in postings.get(a + b, ()):
                     sums[nid] = sums.get(nid, 0.0) + wts[a] + wts[b]
             total = sum(wts.values())
+            floor = self.min_cover * total - EPS
+            n = len(f.tokens)
             for nid, s in sums.items():
-                if round(s - MIN_COVER * total, ROUND) >= 0:
-                    rows.append((nid, fi, round(s / total - LENGTH_TIE * abs(ix.names[nid][2] - len(f.tokens)), ROUND)))
+                if s >= floor:
+                    rows.append((nid, fi, round(s / total - LENGTH_TIE * abs(ix.names[nid][2] - n), ROUND)))
             rows.extend((nid, fi, 2.0) for nid in postings.get(EXACT + f.compact, ()))
         return _cut(rows, ix.names)
 
@@ -194,7 +221,7 @@ covered AS (
   JOIN totals t ON t.query = s.query AND t.form = s.form
   JOIN q_forms f ON f.query = s.query AND f.form = s.form
   JOIN {p}names n ON n.name_id = s.name_id
-  WHERE ROUND(s.s - {min_cover} * t.total, {round}) >= 0
+  WHERE s.s >= {min_cover} * t.total - {eps}
   UNION ALL
   SELECT x.query, x.form, k.name_id, 2.0 AS cover
   FROM q_keys x JOIN {p}keys k ON k.key = x.key
@@ -222,10 +249,11 @@ class SqlBlocker:
     """The ranking in SQL, on an engine holding one version's index tables (DuckDB on the
     store itself; Spark on copies)."""
 
-    def __init__(self, engine, st: Stored):
+    def __init__(self, engine, st: Stored, min_cover: float = MIN_COVER):
         self.engine, self.version = engine, st.version
         self.sql = RANK.format(p=st.prefix, fuzzy=FUZZY_FACTOR, unknown=repr(st.unknown_weight), max_df=st.max_df,
-                               tie=LENGTH_TIE, min_cover=MIN_COVER, round=ROUND, per_entry=NAMES_PER_ENTRY, top=TOP)
+                               tie=LENGTH_TIE, min_cover=min_cover, round=ROUND, eps=EPS, per_entry=NAMES_PER_ENTRY,
+                               top=TOP)
 
     def rank_many(self, queries: Sequence[Sequence[NameForm]]) -> list[Ranked]:
         forms, keys = [], []

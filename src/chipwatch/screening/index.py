@@ -21,6 +21,7 @@ without a store (tests, benchmarks).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from chipwatch.names.normalize import has_han, is_dense
 from chipwatch.screening.lists.model import ListEntry, ListName
 
 KB_VERSION = "kb"  # the knowledge graph's own names
+BLOB_NAMES = 20_000  # an index of up to this many names is also kept whole, as JSON, to load in milliseconds
 BIGRAM, JOINED, EXACT = "\x00", "\x01", "\x03"  # key prefixes: Chinese character pair, two words as one, whole form
 FUZZY_FACTOR = 0.8  # a word reached through one edit counts this much
 MAX_DF = 0.01  # a key held by more than this share of all names opens no names by itself
@@ -194,13 +196,37 @@ class IndexData:
                     ids[col].append(val)
         return {"names": names, "forms": forms, "keys": keys, "df": df, "fuzzy": fz, "ids": ids}
 
+    def to_blob(self) -> str:
+        """The whole index as JSON (for small ones: loading it beats a SQL round trip)."""
+        steps = sorted({st for fs in self.forms for f in fs for st in f.steps})
+        at = {st: i for i, st in enumerate(steps)}
+        return json.dumps({
+            "size": self.size, "entries": [e.to_dict() for e in self.entries], "names": self.names, "steps": steps,
+            "forms": [[[list(f.tokens), [at[x] for x in f.steps], f.script] for f in fs] for fs in self.forms],
+            "postings": self.postings, "weights": self.weights, "fuzzy": self.fuzzy,
+            "ids": [[a, b, list(v)] for (a, b), v in self.ids.items()]}, ensure_ascii=False, separators=(",", ":"))
+
     @classmethod
-    def load(cls, con, version: str, postings: bool = True) -> IndexData:
+    def from_blob(cls, version: str, text: str, symbols: dict[str, frozenset[str]]) -> IndexData:
+        d = json.loads(text)
+        steps = d["steps"]
+        postings = {k: tuple(v) for k, v in d["postings"].items()}
+        return cls(version, d["size"], [ListEntry.from_record(e) for e in d["entries"]], [tuple(n) for n in d["names"]],
+                   [tuple(NameForm(tuple(t), tuple(steps[i] for i in si), (), sc) for t, si, sc in fs) for fs in d["forms"]],
+                   {k: len(v) for k, v in postings.items()}, {(a, b): tuple(v) for a, b, v in d["ids"]}, symbols,
+                   postings, d["weights"], {k: tuple(v) for k, v in d["fuzzy"].items()})
+
+    @classmethod
+    def load(cls, con, version: str, postings: bool = True, symbols: dict[str, frozenset[str]] | None = None) -> IndexData:
         """The index of `version` read from the store (`con`: a DuckDB connection); without
-        `postings`, what scoring needs only (blocking then runs in SQL)."""
+        `postings`, what scoring needs only (blocking then runs in SQL). `symbols`: the
+        store's token symbols, if the caller holds them already."""
         st = stored(con, version)
         if st is None:
             raise LookupError(version)
+        symbols = stored_symbols(con) if symbols is None else symbols
+        if postings and (blob := con.execute("SELECT data FROM name_index_blobs WHERE version = ?", [version]).fetchone()):
+            return cls.from_blob(version, blob[0], symbols)
         t = st.table
         entries = load_entries(con, version, t("names"))
         by_list = {e.list_id: i for i, e in enumerate(entries)}
@@ -216,9 +242,8 @@ class IndexData:
         df, weights = {}, {}
         for key, n, w in con.execute(f"SELECT key, df, w FROM {t('df')}").fetchall():
             df[key], weights[key] = n, w
-        tokens = {tok for fs in forms for f in fs for tok in f.tokens}
         ix = cls(version, len(names), entries, names, [tuple(f) for f in forms], df,
-                 {k: tuple(v) for k, v in ids.items()}, stored_symbols(con, tokens))
+                 {k: tuple(v) for k, v in ids.items()}, symbols)
         if postings:
             by_key: dict[str, list[int]] = {}
             for key, nid in con.execute(f"SELECT key, name_id FROM {t('keys')}").fetchall():
@@ -391,6 +416,8 @@ def write(con, data: IndexData) -> Stored:
         insert_columns(con, st.table(part), cols)
     con.execute("INSERT INTO name_index_meta VALUES (?, ?, ?, ?, ?)",
                 [st.version, st.prefix, st.size, st.max_df, st.unknown_weight])
+    if data.size <= BLOB_NAMES:
+        con.execute("INSERT INTO name_index_blobs VALUES (?, ?)", [data.version, data.to_blob()])
     # every word analysed is remembered, with or without symbols, so no later import asks rigour again
     known = {t for (t,) in con.execute("SELECT token FROM token_symbols").fetchall()}
     new = sorted(t for t in data.symbols if t not in known)
@@ -406,6 +433,7 @@ def drop(con, version: str) -> None:
         for part in PARTS:
             con.execute(f"DROP TABLE IF EXISTS {st.table(part)}")
         con.execute("DELETE FROM name_index_meta WHERE version = ?", [version])
+        con.execute("DELETE FROM name_index_blobs WHERE version = ?", [version])
 
 
 def copy(con, version: str, source: str = "old") -> bool:
@@ -418,7 +446,17 @@ def copy(con, version: str, source: str = "old") -> bool:
     for part in PARTS:
         con.execute(f"CREATE TABLE {old.table(part)} AS SELECT * FROM {source}.{old.table(part)}")
     con.execute("INSERT INTO name_index_meta VALUES (?, ?, ?, ?, ?)", list(row))
+    con.execute(f"INSERT INTO name_index_blobs SELECT * FROM {source}.name_index_blobs WHERE version = ?", [version])
     return True
+
+
+def has_blob(con, version: str) -> bool:
+    import duckdb
+
+    try:
+        return con.execute("SELECT 1 FROM name_index_blobs WHERE version = ?", [version]).fetchone() is not None
+    except duckdb.CatalogException:  # a store from before small indexes were kept whole
+        return False
 
 
 def insert_columns(con, table: str, cols: dict[str, list]) -> None:

@@ -39,8 +39,8 @@ from chipwatch.names.compare import DEFAULT, Weights, comparable, compare_tokens
 from chipwatch.names.forms import ORG, PERSON, NameForm, kind_of, name_forms, reduced
 from chipwatch.names.parts import is_particle
 from chipwatch.screening import dates
-from chipwatch.screening.blocking import MemoryBlocker, Ranked, choose
-from chipwatch.screening.index import IndexData, normalise_id
+from chipwatch.screening.blocking import KB_COVER, MIN_COVER, MemoryBlocker, Ranked, choose
+from chipwatch.screening.index import KB_VERSION, IndexData, normalise_id
 from chipwatch.screening.lists.model import ListEntry
 
 WEAK_NAME = 0.9  # a match through a weak alias
@@ -122,6 +122,11 @@ class Match:
                 "explanation": self.explanation, "entry": self.entry.to_dict()}
 
 
+def cover_floor(version: str) -> float:
+    """The share of a query's word weight a name must hold to be ranked, in this index."""
+    return KB_COVER if version == KB_VERSION else MIN_COVER
+
+
 def query_forms(query: Query) -> list[tuple[str, NameForm]]:
     """(query name, form) for every form of every name of the query."""
     kind = kind_of(query.schema)
@@ -144,7 +149,7 @@ class Matcher:
         self.ix, self.weights = ix, weights
         self.list_name = ix.version
         self.common_df = max(COMMON_MIN, int(COMMON_SHARE * ix.size))
-        self._blocker = MemoryBlocker(ix) if ix.postings else None
+        self._blocker = MemoryBlocker(ix, cover_floor(ix.version)) if ix.postings else None
 
     @classmethod
     def of(cls, entries: Sequence[ListEntry], list_name: str, weights: Weights = DEFAULT) -> Matcher:
@@ -260,13 +265,13 @@ class Matcher:
         """Whether a name comparison rests on little: only common words of the list
         (`common`), one word with others left over (`one_word`), or names made of common
         words only (`generic`); and the highest score it may then have."""
-        pairs = [(q.split(), o.split()) for q, o, _ in c.pairs]
-        words = [w for qs, os in pairs for w in qs + os if not is_particle(w)]
+        qs, os, left = c.words()
+        words = [w for w in qs + os if not is_particle(w)]
         if not words:
             return None, 1.0
-        left = [w for w in c.query_only + c.other_only if not is_particle(w)]
+        left = [w for w in left if not is_particle(w)]
         common = all(self._common(w) for w in words)
-        paired = sum(1 for qs, _ in pairs for w in qs if not is_particle(w))  # query words paired
+        paired = sum(1 for w in qs if not is_particle(w))  # query words paired
         if left and common:
             return "common", COMMON_CAP
         if left and paired == 1:

@@ -64,7 +64,7 @@ class Reasons:
 
     def _party(self, version: str, pid: str) -> _Party:
         if version == "kb":
-            label = self.store.labels([pid]).get(pid, pid)
+            label = self._label(pid)
             listed = [link for link in self._kb_links().get(pid, []) if link["programs"]]
             entry = {k: listed[0][k] for k in ("version", "list_id", "caption", "programs")} if listed else None
             return _Party(label, entry)
@@ -130,7 +130,7 @@ class Reasons:
                                             f"score against the graph, {via['score']:.2f}")
         return Hit(qid, v.kind, v.id, v.date, entry.list_id, entry.caption, entry.schema, round(score, 4), reason,
                    entry.programs, entity, explanation, self.named_chain(v.id, owned.chain) if owned else [], review,
-                   topics, entry=entry.to_dict())
+                   topics, entry=entry)
 
     def _entity_of(self, version: str, list_id: str) -> str | None:
         """The graph's entity an entry is linked to by identifiers, if any."""
@@ -150,7 +150,7 @@ class Reasons:
         eid = via["kb_entity"]
         if any(h.entity == eid and h.reason == "listed" for h in hits):
             return []
-        label = self.store.labels([eid]).get(eid, eid)
+        label = self._label(eid)
         out = []
         if owned := kb_ownership(self.store, self.engine).get(eid):
             review = [] if owned.reason == "owned" else ["part of or controlled by listed parties in shares the graph does not give"]
@@ -172,6 +172,12 @@ class Reasons:
 
     def sanction_claims(self, eid: str) -> list[dict]:
         """The graph's `sanctioned_by` claims about an entity, each with its evidence."""
+        return self.store.memo(("sanction-claims", eid), lambda: self._sanction_claims(eid))
+
+    def _label(self, eid: str) -> str:
+        return self.store.memo(("label", eid), lambda: self.store.labels([eid]).get(eid, eid))
+
+    def _sanction_claims(self, eid: str) -> list[dict]:
         rows = self.store.dicts(
             "SELECT c.id, c.object, c.valid_from, c.valid_to, c.status, c.qualifiers FROM claims c "
             "WHERE c.subject = ? AND c.predicate = 'sanctioned_by' ORDER BY c.valid_from NULLS LAST, c.id", [eid])

@@ -2,8 +2,9 @@
 
 For each query:
 
-1. **The knowledge graph.** The query is matched against the graph's own name index
-   (version `kb`); a party it reaches (score >= the threshold, no other party as close)
+1. **The knowledge graph.** A query whose names the graph holds exactly, for one party,
+   reaches that party at once; any other is matched against the graph's own name index
+   (version `kb`). A party it reaches (score >= the threshold, no other party as close)
    widens the query with that party's other names and identifiers, so 貝加爾電子 reaches the
    OFAC entry of Baikal Electronics. A hit found through the graph scores at most what
    the query scored against the graph.
@@ -28,8 +29,17 @@ from datetime import date
 
 from chipwatch.errors import ChipwatchError
 from chipwatch.screening.blocking import SqlBlocker
-from chipwatch.screening.index import KB_VERSION, IndexData, entry_forms, normalise_id, stored
-from chipwatch.screening.matcher import Match, Matcher, Query, query_forms
+from chipwatch.screening.index import (
+    KB_VERSION,
+    IndexData,
+    entry_forms,
+    has_blob,
+    normalise_id,
+    stored,
+    stored_symbols,
+)
+from chipwatch.screening.lists.model import ListEntry
+from chipwatch.screening.matcher import Match, Matcher, Query, cover_floor, query_forms
 from chipwatch.store.read import Store
 
 KB_SCHEMES = {"inn": "inn", "ogrn": "ogrn", "lei": "lei", "imo": "imo"}
@@ -37,6 +47,8 @@ THRESHOLD = 0.7  # lowest score reported
 REVIEW_BELOW = 0.9  # a hit scoring less is `review`, not `listed` (name_bench precision: 0.95 above, 0.78 below)
 MAX_AGE_DAYS = 90
 SMALL = 200  # up to this many queries, a SQL screening fetches only its candidates' part of the index
+PARALLEL = 2_000  # from this many queries, screening runs in one process per core, each on a shard
+SHARD = 1_000  # queries a process screens at a time
 ENGINES = ("duckdb", "spark", "memory")
 
 
@@ -70,10 +82,17 @@ class Hit:
     review: list[str] = field(default_factory=list)  # why a person should look
     topics: list[str] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)  # KB claims behind the hit, with evidence
-    entry: dict | None = None  # the list entry as the list gives it (names, identifiers, dates, remarks)
+    entry: ListEntry | None = None  # the list entry as the list gives it (names, identifiers, dates, remarks)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        entry = self.entry
+        self.entry = None
+        try:
+            out = asdict(self)
+        finally:
+            self.entry = entry
+        out["entry"] = entry.to_dict() if entry is not None else None
+        return out
 
 
 @dataclass
@@ -144,23 +163,23 @@ class Engine:
         if self.sql is not None:
             self.sql.close()
 
-    def match(self, version: str, queries: list[Query], threshold: float, limit: int,
-              workers: int = 1) -> list[list[Match]]:
+    def match(self, version: str, queries: list[Query], threshold: float, limit: int) -> list[list[Match]]:
         con = self.store.con
-        if self.sql is None:
-            ix = self.store.memo(("index", version), lambda: IndexData.load(con, version))
-            return Matcher(ix).match_many(queries, threshold, limit, workers=workers)
+        symbols = lambda: self.store.memo("symbols", lambda: stored_symbols(con))  # noqa: E731
+        if self.sql is None or has_blob(con, version):  # small indexes load whole in milliseconds
+            ix = self.store.memo(("index", version), lambda: IndexData.load(con, version, symbols=symbols()))
+            return Matcher(ix).match_many(queries, threshold, limit)
         st = stored(con, version)
         forms = [[f for _, f in query_forms(q)] for q in queries]
-        ranked = SqlBlocker(self.sql, st).rank_many(forms)
+        ranked = SqlBlocker(self.sql, st, cover_floor(version)).rank_many(forms)
         if len(queries) <= SMALL:
             ids = {(s.lower(), normalise_id(v)) for q in queries for s, vs in (q.identifiers or {}).items()
                    for v in ([vs] if isinstance(vs, str) else vs)}
             tokens = {t for fs in forms for f in fs for t in f.tokens}
             ix = IndexData.fetch(con, st, [nid for r in ranked for nid, _, _ in r], ids, tokens)
         else:
-            ix = self.store.memo(("scoring", version), lambda: IndexData.load(con, version, postings=False))
-        return Matcher(ix).match_many(queries, threshold, limit, workers=workers, ranked=ranked)
+            ix = self.store.memo(("scoring", version), lambda: IndexData.load(con, version, False, symbols()))
+        return Matcher(ix).match_many(queries, threshold, limit, ranked=ranked)
 
 
 def _spark_with_index(store: Store, versions: list[str]):
@@ -183,6 +202,36 @@ def _spark_with_index(store: Store, versions: list[str]):
 
 # --- the knowledge graph -----------------------------------------------------------------------
 
+def exact_parties(store: Store, queries: dict[str, Query]) -> dict[str, Match]:
+    """Queries whose every name the graph holds as a party's name, for one party only: that
+    party, matched at 1 (no need to search the graph's index for them)."""
+    from chipwatch.names.normalize import name_key
+    from chipwatch.screening.index import PARTY_TYPES, kb_entries
+    from chipwatch.screening.matcher import can_match, query_schema
+
+    keys = {qid: {name_key(n) for n in q.names} for qid, q in queries.items() if q.names}
+    if not keys:
+        return {}
+    owners: dict[str, set[str]] = {}
+    for key, eid in store.con.execute(
+            "SELECT DISTINCT n.key, n.entity_id FROM names n JOIN entities e ON e.id = n.entity_id "
+            "WHERE list_contains(?, n.key) AND list_contains(?, e.type)",
+            [sorted({k for ks in keys.values() for k in ks}), list(PARTY_TYPES)]).fetchall():
+        owners.setdefault(key, set()).add(eid)
+    found: dict[str, str] = {}
+    for qid, ks in keys.items():
+        parties = set().union(*(owners.get(k, set()) for k in ks))
+        if len(parties) == 1 and all(k in owners for k in ks):
+            found[qid] = next(iter(parties))
+    entries = {e.list_id: e for e in kb_entries(store.con, sorted(set(found.values())))} if found else {}
+    out = {}
+    for qid, eid in found.items():
+        entry = entries[eid]
+        if can_match(query_schema(queries[qid], []), entry.schema):
+            out[qid] = Match(entry, 1.0, {"summary": f"1.00: the knowledge graph names {eid} exactly so"})
+    return out
+
+
 def bridge(store: Store, query: Query, found: list[Match]) -> tuple[Query, dict | None]:
     """The query widened by the knowledge-graph party it names (`found`: its best matches
     in the graph's index), if it names one clearly; the party's names come with the forms
@@ -192,7 +241,7 @@ def bridge(store: Store, query: Query, found: list[Match]) -> tuple[Query, dict 
     top = found[0]
     entity = top.entry.list_id
     names = [n.name for n in top.entry.names]
-    held = entry_forms(store.con, stored(store.con, KB_VERSION), entity)
+    held = store.memo(("kb-forms", entity), lambda: entry_forms(store.con, stored(store.con, KB_VERSION), entity))
     known = {**(query.known_forms or {}), **{names[ni]: fs for ni, fs in held.items() if names[ni] not in query.names}}
     idents: dict[str, list[str]] = {k: list(v) if isinstance(v, list) else [v] for k, v in (query.identifiers or {}).items()}
     for scheme, values in top.entry.identifiers.items():
@@ -226,12 +275,18 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
            max_age_days: int = MAX_AGE_DAYS, progress=None, workers: int | None = None,
            chunk: int = 20_000, today: date | None = None) -> Screening:
     """Top hits per query (by id), best first, across the latest version of each list (see
-    the module text). Queries go in chunks; `workers` processes score them (default: one
-    per core for big batches); `progress(n)` is called after each chunk. `today` is the day
-    screened (default: today): the day ownership stakes must be held on and list ages count to."""
+    the module text). With `workers` > 1, a batch of PARALLEL queries or more is screened
+    in that many processes (spawned: a script calling this needs the usual
+    `if __name__ == "__main__"` guard); `progress(n)` is called as queries are done. `today`
+    is the day screened (default: today): the day ownership stakes must be held on and list
+    ages count to."""
     require_lists(store)
     versions = latest_versions(store, lists)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or 1
+    if workers > 1 and engine != "spark" and len(queries) >= PARALLEL:
+        hits, bridges = _in_shards(store, queries, workers, progress, lists=lists, threshold=threshold, limit=limit,
+                                   engine=engine, review_below=review_below, max_age_days=max_age_days, today=today)
+        return Screening(hits, versions, stale(versions, max_age_days, today), bridges)
     has_kb = stored(store.con, KB_VERSION) is not None
     bridged: dict[str, tuple[Query, dict | None]] = {}
     found: dict[str, dict[str, list[Match]]] = {v.id: {} for v in versions}
@@ -240,12 +295,15 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
         ids = list(queries)
         for start in range(0, len(ids), chunk):
             part = ids[start:start + chunk]
-            in_kb = eng.match(KB_VERSION, [queries[q] for q in part], threshold, 2, workers) if has_kb else [[]] * len(part)
-            for qid, kb_found in zip(part, in_kb, strict=True):
-                bridged[qid] = bridge(store, queries[qid], kb_found)
+            exact = exact_parties(store, {q: queries[q] for q in part}) if has_kb else {}
+            rest = [q for q in part if q not in exact]
+            in_kb = dict(zip(rest, eng.match(KB_VERSION, [queries[q] for q in rest], threshold, 2)
+                             if has_kb and rest else [[]] * len(rest), strict=True))
+            for qid in part:
+                bridged[qid] = bridge(store, queries[qid], [exact[qid]] if qid in exact else in_kb[qid])
             widened = [bridged[qid][0] for qid in part]
             for v in versions:
-                matches = eng.match(v.id, widened, threshold, limit + 2, workers)
+                matches = eng.match(v.id, widened, threshold, limit + 2)
                 found[v.id].update(zip(part, matches, strict=True))
             if progress:
                 progress(len(part))
@@ -275,3 +333,38 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
         out[qid] = hits[:limit]
     return Screening(out, versions, stale(versions, max_age_days, today),
                      {qid: via for qid, (_, via) in bridged.items() if via})
+
+
+# --- big batches: one process per core -----------------------------------------------------
+
+_WORKER: Store | None = None
+
+
+def _open_worker(path: str) -> None:
+    global _WORKER
+    _WORKER = Store(path)
+
+
+def _screen_shard(args: tuple[dict[str, Query], dict]) -> tuple[dict[str, list[Hit]], dict[str, dict]]:
+    queries, kw = args
+    assert _WORKER is not None
+    got = screen(_WORKER, queries, workers=1, **kw)
+    return got.hits, got.bridges
+
+
+def _in_shards(store: Store, queries: dict[str, Query], workers: int, progress, **kw):
+    """Screen big batches in `workers` processes (spawned: each opens the store read-only
+    itself and keeps what it loads across shards), SHARD queries at a time."""
+    import multiprocessing as mp
+
+    ids = list(queries)
+    shards = [({q: queries[q] for q in ids[i:i + SHARD]}, kw) for i in range(0, len(ids), SHARD)]
+    hits: dict[str, list[Hit]] = {}
+    bridges: dict[str, dict] = {}
+    with mp.get_context("spawn").Pool(workers, initializer=_open_worker, initargs=(str(store.path),)) as pool:
+        for part_hits, part_bridges in pool.imap(_screen_shard, shards):
+            hits.update(part_hits)
+            bridges.update(part_bridges)
+            if progress:
+                progress(len(part_hits))
+    return {q: hits[q] for q in ids}, bridges

@@ -236,7 +236,7 @@ def features(hit) -> dict[str, dict]:
 def result(hit, threshold: float, seen: dict[tuple[str, str], tuple[str, str, str]]) -> dict:
     """A hit as yente's ScoredEntityResponse (plus `chipwatch`: its own verdict)."""
     schema = ftm_schema(hit.schema or ("Company" if hit.list == "kb" else "LegalEntity"))
-    entry = hit.entry or {}
+    entry = hit.entry.to_dict() if hit.entry is not None else {}
     topics = list(dict.fromkeys([*(entry.get("topics") or []), *hit.topics]))
     props = properties(entry, schema, topics) if entry else {"name": [hit.name], "topics": topics}
     first, last, change = seen.get((hit.list, hit.list_id), (hit.list_date,) * 3)

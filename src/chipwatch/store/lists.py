@@ -103,7 +103,7 @@ def ensure_index_tables(con: duckdb.DuckDBPyConnection) -> None:
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
     for stmt in SCHEMA.read_text(encoding="utf-8").split(";"):
         body = "\n".join(line for line in stmt.splitlines() if not line.startswith("--")).strip()
-        if body.startswith("CREATE TABLE") and body.split()[2] not in have and body.split()[2] in ("name_index_meta", "token_symbols"):
+        if body.startswith("CREATE TABLE") and body.split()[2] not in have and body.split()[2] in ("name_index_meta", "name_index_blobs", "token_symbols"):
             con.execute(body)
 
 

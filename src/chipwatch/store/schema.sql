@@ -36,4 +36,5 @@ CREATE TABLE list_relations (version VARCHAR, id VARCHAR, kind VARCHAR, owner VA
 -- built at import (and by build), read by screening (chipwatch.screening.index). Each version's
 -- own tables are named with its prefix (nix1_keys, nix1_df, ...).
 CREATE TABLE name_index_meta (version VARCHAR, prefix VARCHAR, names INTEGER, max_df INTEGER, unknown_w DOUBLE);
+CREATE TABLE name_index_blobs (version VARCHAR, data VARCHAR);  -- small indexes whole, as JSON
 CREATE TABLE token_symbols (token VARCHAR, symbols VARCHAR[]);

@@ -5,7 +5,6 @@ calls chipwatch.trade; mistakes raise ChipwatchError, which the main entry point
 one line on stderr (exit 1).
 """
 
-from __future__ import annotations
 
 import json
 import math
