@@ -10,6 +10,7 @@ from typing import Protocol
 from chipwatch.errors import ChipwatchError
 
 ENGINES = ("duckdb", "spark")
+ARROW_ROWS = 5_000  # rows from which an insert goes through Arrow
 
 
 class Engine(Protocol):
@@ -43,12 +44,25 @@ class DuckDBEngine:
         self.append(name, rows)
 
     def append(self, name: str, rows: list[tuple]) -> None:
-        if rows:  # column lists through UNNEST: executemany is row by row
-            types = self.types.get(name) or [t for (t,) in self.con.execute(
-                "SELECT data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]).fetchall()]
-            cols = [list(c) for c in zip(*rows, strict=True)]
-            select = ", ".join(f"UNNEST(?::{t}[])" for t in types)
-            self.con.execute(f"INSERT INTO {name} SELECT {select}", cols)
+        """Rows in: a few as column lists through UNNEST (no Arrow to load), many through Arrow
+        (executemany is row by row; UNNEST binds each string on its own)."""
+        if not rows:
+            return
+        cols = [list(c) for c in zip(*rows, strict=True)]
+        if len(rows) > ARROW_ROWS:
+            import pyarrow as pa
+
+            batch = pa.table({f"c{i}": col for i, col in enumerate(cols)})
+            self.con.register("rows_batch", batch)
+            try:
+                self.con.execute(f"INSERT INTO {name} SELECT * FROM rows_batch")
+            finally:
+                self.con.unregister("rows_batch")
+            return
+        types = self.types.get(name) or [t for (t,) in self.con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [name]).fetchall()]
+        select = ", ".join(f"UNNEST(?::{t}[])" for t in types)
+        self.con.execute(f"INSERT INTO {name} SELECT {select}", cols)
 
     def create_as(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")

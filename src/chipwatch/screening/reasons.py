@@ -7,12 +7,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from chipwatch.i18n import t
 from chipwatch.screening.lists.model import ListEntry
 from chipwatch.screening.matcher import Match
 from chipwatch.screening.ownership import Ownership, owned_in_version
 from chipwatch.store.read import Store
 
-SANCTION_TOPICS = ("sanction", "export.control", "debarment")
+
+def why(code: str, **values) -> dict:
+    """A review reason as a code and its values."""
+    return {"code": code, **values}
+
+
+def why_text(w: dict) -> str:
+    """A review reason in English (pages say it in their language: i18n `why.<code>`)."""
+    return t(f"why.{w['code']}", "en", **w)
 
 
 @dataclass
@@ -110,27 +119,28 @@ class Reasons:
 
         entry = m.entry
         owned = self.ownership(v.id).get(entry.list_id)
-        review: list[str] = []
+        whys: list[dict] = []
         if entry.programs:
             reason, topics = "listed", entry.topics or ["sanction"]
         elif owned:
             reason, topics = owned.reason, ["sanction.linked"]
             if owned.reason == "review":
-                review.append(f"owned by listed parties in shares not known to reach 50 % (known: {owned.known_share:g} %, "
-                              f"{owned.unknown_owners} owner(s) of unknown share)")
+                whys.append(why("share", known=f"{owned.known_share:g}", unknown=owned.unknown_owners))
         else:
             return None
         if score < review_below:
-            review.append(f"score {score:.2f} is below {review_below:.2f}: the names may belong to another party")
+            whys.append(why("score", score=f"{int(score * 100) / 100:.2f}", band=f"{review_below:.2f}"))
             reason = "review"
         entity = self._entity_of(v.id, entry.list_id) or (via["kb_entity"] if via else None)
         explanation = {**m.explanation, **({"via": via} if via else {})}
         if via and score < m.score:
             explanation["through_graph"] = (f"found through the knowledge graph's {via['kb_entity']}: at most the query's "
                                             f"score against the graph, {via['score']:.2f}")
+            explanation["summary"] = (f"{score:.2f}: through the knowledge graph's {via['kb_entity']} "
+                                      f"({via['score']:.2f}); " + explanation.get("summary", ""))
         return Hit(qid, v.kind, v.id, v.date, entry.list_id, entry.caption, entry.schema, round(score, 4), reason,
-                   entry.programs, entity, explanation, self.named_chain(v.id, owned.chain) if owned else [], review,
-                   topics, entry=entry)
+                   entry.programs, entity, explanation, self.named_chain(v.id, owned.chain) if owned else [],
+                   [why_text(w) for w in whys], topics, entry=entry, why=whys)
 
     def _entity_of(self, version: str, list_id: str) -> str | None:
         """The graph's entity an entry is linked to by identifiers, if any."""
@@ -153,21 +163,21 @@ class Reasons:
         label = self._label(eid)
         out = []
         if owned := kb_ownership(self.store, self.engine).get(eid):
-            review = [] if owned.reason == "owned" else ["part of or controlled by listed parties in shares the graph does not give"]
+            whys = [] if owned.reason == "owned" else [why("part_of")]
             out.append(Hit(qid, "kb", "knowledge graph", None, eid, label, "", via["score"], owned.reason, [], eid,
                            {"summary": f"{label} is {owned.reason} under the 50 % rule in the knowledge graph", "via": via},
-                           self.named_chain("kb", owned.chain), review, ["sanction.linked"]))
+                           self.named_chain("kb", owned.chain), [why_text(w) for w in whys], ["sanction.linked"], why=whys))
         claims = self.sanction_claims(eid)
         held = any(h.entity == eid for h in hits) or any(
             link["version"] in {v.id for v in self.versions} for link in self._kb_links().get(eid, []))
         if claims and not held:  # the graph says sanctioned, and no list screened holds the party
             held = ", ".join(f"{v.id} ({v.date})" for v in self.versions)
             by = "; ".join(sorted({c["object_label"] for c in claims}))
+            whys = [why("claim", claims=", ".join(c["id"] for c in claims), by=by, held=held)]
             out.append(Hit(qid, "kb", "knowledge graph", None, eid, label, "", via["score"], "review", [], eid,
                            {"summary": f"the knowledge graph says {label} is sanctioned by {by}; no list version screened "
                                        f"holds it ({held})", "via": via},
-                           [], [f"sourced claim(s) {', '.join(c['id'] for c in claims)}: sanctioned by {by}, but not on "
-                                f"{held}; a newer list may hold it"], ["sanction"], claims))
+                           [], [why_text(w) for w in whys], ["sanction"], claims, why=whys))
         return out
 
     def sanction_claims(self, eid: str) -> list[dict]:

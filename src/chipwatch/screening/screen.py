@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n import t
 from chipwatch.screening.blocking import SqlBlocker
 from chipwatch.screening.index import (
     KB_VERSION,
@@ -79,10 +80,11 @@ class Hit:
     entity: str | None  # the KB entity, when the query or the entry is linked to one
     explanation: dict = field(default_factory=dict)
     chain: list[list[dict]] = field(default_factory=list)  # ownership paths, listed party first
-    review: list[str] = field(default_factory=list)  # why a person should look
+    review: list[str] = field(default_factory=list)  # why a person should look (English; `why` as codes)
     topics: list[str] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)  # KB claims behind the hit, with evidence
     entry: ListEntry | None = None  # the list entry as the list gives it (names, identifiers, dates, remarks)
+    why: list[dict] = field(default_factory=list)  # the review reasons as {code, values}: pages say them in any language
 
     def to_dict(self) -> dict:
         entry = self.entry
@@ -97,12 +99,14 @@ class Hit:
 
 @dataclass
 class Screening:
-    """The hits per query (best first), the list versions screened and any warnings."""
+    """The hits per query (best first), the list versions screened and any warnings (in
+    English; `stale` as values for pages to say in any language)."""
 
     hits: dict[str, list[Hit]]
     lists: list[ListVersion]
     warnings: list[str]
     bridges: dict[str, dict] = field(default_factory=dict)  # query -> how it reached the knowledge graph
+    stale: list[dict] = field(default_factory=list)  # {version, kind, days, max, date} for each list too old
 
     def __getitem__(self, qid: str) -> list[Hit]:
         return self.hits[qid]
@@ -135,10 +139,20 @@ def latest_versions(store: Store, kinds: list[str] | None = None) -> list[ListVe
     return out
 
 
-def stale(versions: list[ListVersion], max_age_days: int = MAX_AGE_DAYS, today: date | None = None) -> list[str]:
-    return [f"{v.id}: the newest {v.kind} list here is {v.age_days(today)} days old (more than {max_age_days}); "
-            f"designations since {v.date} are not screened — import a newer list"
+def stale(versions: list[ListVersion], max_age_days: int = MAX_AGE_DAYS, today: date | None = None) -> list[dict]:
+    """The lists whose newest version is older than max_age_days."""
+    return [{"version": v.id, "kind": v.kind, "days": v.age_days(today), "max": max_age_days, "date": v.date}
             for v in versions if v.age_days(today) > max_age_days]
+
+
+def warning_text(w: dict) -> str:
+    """A stale list's warning in English (pages say it in their language: i18n `screen.stale`)."""
+    return t("screen.stale", "en", **w)
+
+
+def screening_of(hits, versions, max_age_days, today, bridges) -> Screening:
+    old = stale(versions, max_age_days, today)
+    return Screening(hits, versions, [warning_text(w) for w in old], bridges, old)
 
 
 # --- matching through an engine --------------------------------------------------------------
@@ -286,7 +300,7 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
     if workers > 1 and engine != "spark" and len(queries) >= PARALLEL:
         hits, bridges = _in_shards(store, queries, workers, progress, lists=lists, threshold=threshold, limit=limit,
                                    engine=engine, review_below=review_below, max_age_days=max_age_days, today=today)
-        return Screening(hits, versions, stale(versions, max_age_days, today), bridges)
+        return screening_of(hits, versions, max_age_days, today, bridges)
     has_kb = stored(store.con, KB_VERSION) is not None
     bridged: dict[str, tuple[Query, dict | None]] = {}
     found: dict[str, dict[str, list[Match]]] = {v.id: {} for v in versions}
@@ -331,8 +345,7 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
         hits += reasons.kb_hits(qid, via, hits, threshold)
         hits.sort(key=lambda h: (-h.score, h.list, h.list_id))
         out[qid] = hits[:limit]
-    return Screening(out, versions, stale(versions, max_age_days, today),
-                     {qid: via for qid, (_, via) in bridged.items() if via})
+    return screening_of(out, versions, max_age_days, today, {qid: via for qid, (_, via) in bridged.items() if via})
 
 
 # --- big batches: one process per core -----------------------------------------------------
@@ -343,6 +356,7 @@ _WORKER: Store | None = None
 def _open_worker(path: str) -> None:
     global _WORKER
     _WORKER = Store(path)
+    _WORKER.con.execute("SET threads = 1")  # one process per core already
 
 
 def _screen_shard(args: tuple[dict[str, Query], dict]) -> tuple[dict[str, list[Hit]], dict[str, dict]]:

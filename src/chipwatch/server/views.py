@@ -185,6 +185,7 @@ def screening(cw: Chipwatch, result, queries: dict | None, lang: str) -> dict:
         names = names_of(cw, lang)
         out["screened"] = [{"id": v.id, "kind": v.kind, "date": v.date} for v in result.lists]
         out["warnings"] = result.warnings
+        out["stale"] = result.stale
         out["results"] = [{"id": qid, "query": " / ".join(q.names[:3]),
                            "hits": [{**h.to_dict(), "entity_name": names.get(h.entity) if h.entity else None,
                                      "chain_text": chain_text(h.chain)} for h in result.hits.get(qid, [])]}
