@@ -149,10 +149,3 @@ def test_compare_without_blocking(small):
     entry = small.ix.entries[0]
     m = small.compare(Query(["Baikal Elektroniks"]), entry)
     assert m.score >= 0.9 and m.explanation["name"]["entry_name"] == "АО «Байкал Электроникс»"
-
-
-def test_match_many_in_processes_agrees(ofac):
-    queries = [Query([n]) for n in ["JSC MCST", "BAIKAL ELECTRONICS", "Vladimir Putin", "Sunrise Bakery Ltd"]] * 60
-    one = [[(m.entry.list_id, m.score) for m in hits] for hits in ofac.match_many(queries)]
-    two = [[(m.entry.list_id, m.score) for m in hits] for hits in ofac.match_many(queries, workers=2, chunk=40)]
-    assert one == two and one[0][0][0] == "39180" and one[3] == []

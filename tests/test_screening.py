@@ -248,3 +248,20 @@ def test_engines_agree(lists_db):
     duck = rows(run(lists_db, queries, chunk=3))
     assert duck == rows(run(lists_db, queries, engine="memory")) == rows(run(lists_db, queries, engine="spark"))
     assert duck["f"] and duck["f"][0][0] == "17260" and not duck["e"]
+
+
+def test_big_batches_in_worker_processes_agree(lists_db, monkeypatch):
+    """A batch split across spawned worker processes (each on the store itself) gives what
+    one process gives: the same hits, chains, bridges through the graph, in the same order."""
+    import chipwatch.screening.screen as screening
+
+    names = ["貝加爾電子", "АО «МЦСТ»", "Baikal Elektroniks", 'ТОВ "ЦСТ"', "Bakery Sunshine Ltd", "ROSTEK", "Mikron JSC"]
+    queries = {f"q{i}": Query([names[i % len(names)]]) for i in range(21)}
+    one = run(lists_db, queries)
+    monkeypatch.setattr(screening, "PARALLEL", 10)
+    monkeypatch.setattr(screening, "SHARD", 4)
+    two = run(lists_db, queries, workers=2)
+    assert list(two.hits) == list(queries)
+    assert {q: [h.to_dict() for h in hs] for q, hs in two.hits.items()} == \
+        {q: [h.to_dict() for h in hs] for q, hs in one.hits.items()}
+    assert two.bridges == one.bridges and two.warnings == one.warnings and one.hits["q0"]

@@ -8,15 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from chipwatch.console import err, out, table
 from chipwatch.errors import ChipwatchError
 
 app = typer.Typer(help="chipwatch: a sourced, time-aware knowledge graph of semiconductor supply chains.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="only claims valid at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
@@ -68,9 +65,9 @@ def validate(dataset: Annotated[Path, typer.Argument(help="dataset folder")], js
                "quotes_checked": report.quotes_checked})
     else:
         for p in report.problems:
-            err.print(str(p), markup=False, highlight=False)
+            err.line(str(p))
         for n in report.notes:
-            err.print(f"note: {n}", markup=False, highlight=False)
+            err.line(f"note: {n}")
         summary = (f"{dataset}: {len(ds.sources)} sources, {len(ds.entities)} entities, {len(ds.claims)} claims; "
                    f"{report.quotes_checked} quotes checked verbatim; {len(report.problems)} problem(s)")
         (out if report.ok else err).print(summary, markup=False, highlight=False)
@@ -114,7 +111,7 @@ def search(text: str, limit: int = 10, json_: AsJson = False) -> None:
     if df.empty:
         err.print(f"no entity matches '{text}'", markup=False)
         raise typer.Exit(1)
-    t = Table("id", "type", "name (en)", "名稱", "matched", "score")
+    t = table("id", "type", "name (en)", "名稱", "matched", "score")
     for r in df.itertuples():
         t.add_row(r.entity_id, r.type, r.label_en, r.label_zh, r.name, f"{r.score:.2f}")
     out.print(t)
@@ -340,14 +337,14 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
         if len(queries) > 50 and sys.stderr.isatty():
             from rich.progress import Progress
 
-            with Progress(console=err, transient=True) as progress:
+            with Progress(console=err.rich, transient=True) as progress:
                 task = progress.add_task("screening", total=len(queries))
                 result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age,
                              progress=lambda n: progress.advance(task, n), workers=os.cpu_count())
         else:
             result = run(store, queries, kinds, threshold, limit, engine, review_below, max_age, workers=os.cpu_count())
     for w in result.warnings:
-        err.print(f"warning: {w}", markup=False, highlight=False)
+        err.line(f"warning: {w}")
     rows = hit_rows(queries, result)
     if output:
         write_rows(rows, output)
@@ -358,7 +355,7 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
                "results": {qid: [h.to_dict() for h in hits] for qid, hits in result.hits.items()}})
         return
     screened = ", ".join(f"{v.id} ({v.date})" for v in result.lists)
-    t = Table("query", "list", "list id", "listed as", "score", "reason", "why", title=f"screened against {screened}",
+    t = table("query", "list", "list id", "listed as", "score", "reason", "why", title=f"screened against {screened}",
               title_justify="left")
     for r in rows:
         why = "; ".join(x for x in (r["review"], r["chain"], r["explanation"]) if x)
@@ -423,7 +420,7 @@ def scenario_list(json_: AsJson = False) -> None:
     if json_:
         _json(items)
         return
-    t = Table("name", "as of", "title", "情境")
+    t = table("name", "as of", "title", "情境")
     for s in items:
         t.add_row(s["name"], s.get("as_of") or "", s["title"], s.get("title_zh-Hant") or "")
     out.print(t)
@@ -440,7 +437,7 @@ def scenario_show(name: Annotated[str, typer.Argument(help="a bundled scenario o
         return
     import yaml
 
-    out.print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), markup=False, highlight=False)
+    out.line(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 @scenario_app.command("run")
@@ -459,7 +456,7 @@ def scenario_run(name: Annotated[str, typer.Argument(help="a bundled scenario or
     if json_:
         _json(result)
         return
-    out.print(render_result(result), markup=False, highlight=False)
+    out.line(render_result(result))
 
 
 lists_app = typer.Typer(help="Sanctions lists: dated versions of OFAC, UN, BIS and FtM lists in the store.",
@@ -481,7 +478,7 @@ def lists_main(ctx: typer.Context, json_: AsJson = False) -> None:
     if json_:
         _json(rows(df))
         return
-    t = Table("version", "kind", "date", "entries", "relations", "skipped", "file")
+    t = table("version", "kind", "date", "entries", "relations", "skipped", "file")
     for r in df.itertuples():
         t.add_row(r.id, r.kind, r.date, str(r.entries), str(r.relations), str(r.skipped), r.path)
     out.print(t if len(df) else "no list imported yet: chipwatch lists import ofac ../shared/data/ofac/sdn-2024-05-03.csv")
@@ -519,7 +516,7 @@ def lists_diff(old: str, new: str, json_: AsJson = False,
     for change in ("added", "removed", "changed"):
         items = [e for e in result["entries"] if e["change"] == change][:limit]
         if items:
-            t = Table("list id", "name", "programs", title=change, title_justify="left")
+            t = table("list id", "name", "programs", title=change, title_justify="left")
             for e in items:
                 t.add_row(e["list_id"], e["caption"], ", ".join(e["new_programs"] or e["old_programs"] or []))
             out.print(t)
@@ -545,7 +542,7 @@ def lists_owned(version: Annotated[str, typer.Argument(help="a list version with
     if json_:
         _json([{**o.to_dict(), "caption": captions.get(o.asset)} for o in items])
         return
-    t = Table("reason", "party", "known share", "unknown owners", "chain (listed party → … → party)")
+    t = table("reason", "party", "known share", "unknown owners", "chain (listed party → … → party)")
     for o in items:
         from chipwatch.render import pct
 
@@ -576,12 +573,12 @@ def main() -> None:
     except ChipwatchError as exc:
         problems = getattr(exc, "problems", [])
         for p in problems:
-            err.print(str(p), markup=False, highlight=False)
-        err.print(f"error: {exc}", markup=False, highlight=False)
+            err.line(str(p))
+        err.line(f"error: {exc}")
         sys.exit(1)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        err.print(f"error: {where}{exc.strerror or exc}", markup=False, highlight=False)
+        err.line(f"error: {where}{exc.strerror or exc}")
         sys.exit(1)
 
 

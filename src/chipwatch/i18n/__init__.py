@@ -1,7 +1,7 @@
 """Labels in English and Traditional Chinese (zh-TW) for the explorer and the reports.
 
-UI strings live in this folder's YAML files (`key: {en: …, zh-TW: …}`), one file per part
-(ui.yaml for the explorer, report.yaml for reports); a key may be defined once. Types,
+UI strings live in this folder's YAML files (`key: {en: …, zh-TW: …}`), one file per part:
+`report.*` in report.yaml, everything else in ui.yaml (the explorer, screening's reasons). Types,
 statuses, tags and predicates take their labels from the model's vocabulary.
 """
 
@@ -28,25 +28,44 @@ def norm_lang(lang: str | None) -> str:
     return got
 
 
+DEFAULT_PART = "ui"
+
+
+@cache
+def _part(stem: str) -> dict[str, dict[str, str]]:
+    """The labels of one file, each with text in every language."""
+    path = Path(__file__).parent / f"{stem}.yaml"
+    out = yamldata.load(path.read_text(encoding="utf-8")) or {}
+    for key, value in out.items():
+        missing = [lang for lang in LANGS if not isinstance(value, dict) or not value.get(lang)]
+        if missing:
+            raise ChipwatchError(f"{path.name}: label '{key}' has no {', '.join(missing)} text")
+        if _stem_of(key) != stem:
+            raise ChipwatchError(f"{path.name}: label '{key}' belongs in {_stem_of(key)}.yaml")
+    return out
+
+
+def _stem_of(key: str) -> str:
+    """The file a key lives in: the one named by its first part if there is one (report.*
+    in report.yaml), else ui.yaml — so one label costs one file, not all of them."""
+    first = key.split(".", 1)[0]
+    return first if first != DEFAULT_PART and (Path(__file__).parent / f"{first}.yaml").is_file() else DEFAULT_PART
+
+
 @cache
 def labels() -> dict[str, dict[str, str]]:
+    """Every label of every file."""
     out: dict[str, dict[str, str]] = {}
     for path in sorted(Path(__file__).parent.glob("*.yaml")):
-        for key, value in (yamldata.load(path.read_text(encoding="utf-8")) or {}).items():
-            if key in out:
-                raise ChipwatchError(f"{path.name}: label '{key}' is already defined in another file")
-            missing = [lang for lang in LANGS if not isinstance(value, dict) or not value.get(lang)]
-            if missing:
-                raise ChipwatchError(f"{path.name}: label '{key}' has no {', '.join(missing)} text")
-            out[key] = value
+        out.update(_part(path.stem))
     return out
 
 
 def t(key: str, lang: str, **values) -> str:
     """The label `key` in `lang`, with {placeholders} filled from `values`."""
-    entry = labels().get(key)
+    entry = _part(_stem_of(key)).get(key)
     if entry is None:
-        raise KeyError(f"no label '{key}' in chipwatch/i18n/*.yaml")
+        raise KeyError(f"no label '{key}' in chipwatch/i18n/{_stem_of(key)}.yaml")
     text = entry[norm_lang(lang)]
     return text.format(**values) if values else text
 

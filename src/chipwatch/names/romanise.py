@@ -53,7 +53,7 @@ def _icu():
 @cache
 def _rigour():
     try:
-        from rigour.text.translit import maybe_ascii
+        from rigour._core import maybe_ascii  # what rigour.text.translit exports, without normality's import
     except ImportError:  # pragma: no cover - depends on the environment
         return None
     return maybe_ascii

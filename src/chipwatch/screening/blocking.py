@@ -186,9 +186,8 @@ def query_rows(qi: int, forms: Sequence[NameForm]) -> tuple[list[tuple], list[tu
 
 
 RANK = """
-WITH ix AS (SELECT key, df, w FROM {p}df),
-direct AS (SELECT query, form, word, key, 1.0 AS f FROM q_keys WHERE kind = 'k'),
-known AS (SELECT DISTINCT d.query, d.form, d.word FROM q_keys d JOIN ix ON ix.key = d.word WHERE d.kind = 'k'),
+WITH direct AS (SELECT query, form, word, key, 1.0 AS f FROM q_keys WHERE kind = 'k'),
+known AS (SELECT DISTINCT d.query, d.form, d.word FROM q_keys d JOIN {p}df ix ON ix.key = d.word WHERE d.kind = 'k'),
 fuzzy AS (
   SELECT DISTINCT d.query, d.form, d.word, z.word AS key, {fuzzy} AS f
   FROM q_keys d JOIN {p}fuzzy z ON z.del = d.key
@@ -197,7 +196,7 @@ fuzzy AS (
 ),
 hits AS (
   SELECT l.query, l.form, l.word, l.key, l.f, ix.df, ix.w
-  FROM (SELECT * FROM direct UNION ALL SELECT * FROM fuzzy) l JOIN ix ON ix.key = l.key
+  FROM (SELECT * FROM direct UNION ALL SELECT * FROM fuzzy) l JOIN {p}df ix ON ix.key = l.key
 ),
 weights AS (SELECT query, form, word, MAX(w) AS w FROM hits GROUP BY query, form, word),
 word_w AS (

@@ -30,7 +30,6 @@ not, and each adjustment with its reason.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -199,34 +198,11 @@ class Matcher:
         return out[:limit]
 
     def match_many(self, queries: Iterable[Query], threshold: float = 0.7, limit: int = 5,
-                   workers: int = 1, chunk: int = 1000, ranked: Sequence[Ranked | None] | None = None) -> list[list[Match]]:
-        """match() for many queries (with `ranked`, each query's blocking rows beside it).
-        With workers > 1 this process works too and forks workers - 1 more (POSIX fork:
-        they share this index); chunks alternate between them."""
+                   ranked: Sequence[Ranked | None] | None = None) -> list[list[Match]]:
+        """match() for many queries (with `ranked`, each query's blocking rows beside it)."""
         queries = list(queries)
-        items = list(zip(queries, ranked if ranked is not None else [None] * len(queries), strict=True))
-        if workers <= 1 or len(items) < 2 * chunk:
-            return [self.match(q, threshold, limit, r) for q, r in items]
-        global _SHARED
-        chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
-        mine = [c for i, c in enumerate(chunks) if i % workers == 0]
-        theirs = [(c, threshold, limit) for i, c in enumerate(chunks) if i % workers]
-        _SHARED = self
-        try:
-            with mp.get_context("fork").Pool(workers - 1) as pool:
-                pending = pool.map_async(_work, theirs, chunksize=1)
-                done = [[self.match(q, threshold, limit, r) for q, r in c] for c in mine]
-                other = pending.get()
-        finally:
-            _SHARED = None
-        out: list[list[Match]] = []
-        it_mine, it_other = iter(done), iter(other)
-        for i in range(len(chunks)):
-            if i % workers == 0:
-                out.extend(next(it_mine))
-            else:
-                out.extend([Match(self.ix.entries[ei], s, ex) for ei, s, ex in hits] for hits in next(it_other))
-        return out
+        return [self.match(q, threshold, limit, r)
+                for q, r in zip(queries, ranked if ranked is not None else [None] * len(queries), strict=True)]
 
     def compare(self, query: Query, entry: ListEntry) -> Match:
         """Score one entry against the query, every name and form, without blocking."""
@@ -409,14 +385,3 @@ def _summary(ex: dict, score: float) -> str:
     if ex["countries"]["adjustment"]:
         parts.append(f"countries {ex['countries']['adjustment']:+.2f}")
     return f"{score:.2f}: " + "; ".join(parts)
-
-
-_SHARED: Matcher | None = None
-
-
-def _work(args: tuple[list[tuple[Query, Ranked | None]], float, int]) -> list[list[tuple[int, float, dict]]]:
-    items, threshold, limit = args
-    assert _SHARED is not None
-    index = {id(e): i for i, e in enumerate(_SHARED.ix.entries)}
-    return [[(index[id(m.entry)], m.score, m.explanation) for m in _SHARED.match(q, threshold, limit, r)]
-            for q, r in items]

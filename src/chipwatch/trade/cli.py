@@ -13,17 +13,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from chipwatch.console import err, out, table
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 
 trade_app = typer.Typer(help="Trade statistics: import flows (Eurostat, Comtrade, BACI); find re-export (gray channel) "
                              "routes — spikes, mirror gaps, structural breaks; write findings as claims.",
                         invoke_without_command=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
 Engine = Annotated[str, typer.Option("--engine", help="where the aggregation runs: duckdb or spark (local mode)")]
@@ -50,7 +47,7 @@ def _json(data) -> None:
 def _chart(path: Path | None, spec: dict) -> None:
     if path:
         path.write_text(json.dumps(jsonable(spec), ensure_ascii=False, indent=1), encoding="utf-8")
-        err.print(f"chart: {path} (Vega-Lite)", markup=False, highlight=False)
+        err.line(f"chart: {path} (Vega-Lite)")
 
 
 def _money(v: float | None) -> str:
@@ -78,7 +75,7 @@ def trade_main(ctx: typer.Context, json_: AsJson = False) -> None:
         out.print("no trade data imported yet: chipwatch trade import eurostat-xlsx "
                   "../shared/data/eurostat/19_4623968_spreadsheet.xlsx", markup=False)
         return
-    t = Table()
+    t = table()
     for col in ("import", "kind", "rows", "skipped", "currency", "title"):
         t.add_column(col, overflow="fold")
     for r in found:
@@ -95,7 +92,7 @@ def trade_import(kind: Annotated[str, typer.Argument(help="eurostat-xlsx, eurost
 
     from chipwatch.trade.store import import_trade
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err.rich,
                   transient=True) as progress:
         task = progress.add_task(f"reading {path.name}", total=None)
 
@@ -119,7 +116,7 @@ def trade_import(kind: Annotated[str, typer.Argument(help="eurostat-xlsx, eurost
     if result["skipped"]:
         out.print("skipped: " + ", ".join(f"{n:,} {why}" for why, n in result["skipped"].items()), markup=False)
         for e in result["skipped_examples"][:5]:
-            out.print(f"  {e}", markup=False, highlight=False)
+            out.line(f"  {e}")
 
 
 def _engine(name: str):
@@ -162,7 +159,7 @@ def trade_spikes(product: Product, target: Annotated[str, typer.Option("--target
         _json(result.to_dict())
         return
     d = result.to_dict()
-    t = Table("destination", f"baseline/yr ({result.currency})", f"period/yr ({result.currency})", "log growth", "change",
+    t = table("destination", f"baseline/yr ({result.currency})", f"period/yr ({result.currency})", "log growth", "change",
               "trend", "z mean", "z max", "months z≥2", "confidential", "roundabout",
               title=f"{result.product} {result.flow}s from {d['origin_name']} by destination: {d['baseline']} → {d['period']} "
                     f"({result.engine})", title_justify="left")
@@ -211,7 +208,7 @@ def trade_mirror(reporter: Annotated[str, typer.Option("--reporter", help="the i
         _json(result.to_dict())
         return
     d = result.to_dict()
-    t = Table("year", f"exports by {d['partner_name']} (FOB)", f"imports by {d['reporter_name']} (CIF)", "ratio M/X",
+    t = table("year", f"exports by {d['partner_name']} (FOB)", f"imports by {d['reporter_name']} (CIF)", "ratio M/X",
               "gap (M − X)", "months X/M", "flag", title=f"mirror, {result.product}, {result.currency}; band "
               f"{result.band[0]}–{result.band[1]} ({result.engine})", title_justify="left")
     for y in result.years:
@@ -239,7 +236,7 @@ def trade_breaks(product: Product, by: Annotated[str, typer.Option(help="group b
     if json_:
         _json(to_dicts(found))
         return
-    t = Table("group", "destination", "months before/after", "F", "p", "mean before", "mean after", "shift (log)", "break",
+    t = table("group", "destination", "months before/after", "F", "p", "mean before", "mean after", "shift (log)", "break",
               title=f"Chow test at {month[0]}-{month[1]:02d}, {product} ({engine}); break if p < {alpha}", title_justify="left")
     for b in found:
         t.add_row(b.group, f"{b.name} ({b.dest})", f"{b.months_before}/{b.months_after}", _num(b.f, ".2f"),
