@@ -181,6 +181,29 @@ def test_screening_from_the_form(tab):
     tab.check_errors()
 
 
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_screening_on_a_phone(browser, server, shots, lang):
+    """At 390 px the screening page never scrolls sideways: each hit is a card whose cells
+    say what they are, in the page's language, with the review reasons and the chain."""
+    phone = Tab(browser, server, shots)
+    phone.page.set_viewport_size({"width": 390, "height": 844})
+    page = phone.page
+    phone.goto(f"/screen?lang={lang}")
+    page.fill("#screen-names", "ROSTEK\n烏拉爾稀土冶金公司")
+    with page.expect_navigation(timeout=90_000):
+        page.click("#screen-run", timeout=90_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = page.locator("#screen-results tbody tr").first
+    assert card.bounding_box()["width"] <= 390
+    label = page.evaluate("getComputedStyle(document.querySelector('#screen-results td'), '::before').content")
+    assert label == ('"查詢"' if lang == "zh-TW" else '"Query"'), label
+    text = page.locator("#screen-results").inner_text()
+    assert ("低於 0.90" in text and "持股鏈" in text) if lang == "zh-TW" else ("is below 0.90" in text and "Rostec" in text)
+    phone.shot(f"07b-screen-phone-{lang}")
+    phone.check_errors()
+    phone.ctx.close()
+
+
 def test_graph_draws_and_a_node_opens_its_entity(tab):
     page = tab.page
     tab.goto("/graph?lang=zh-TW")

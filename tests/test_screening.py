@@ -119,6 +119,13 @@ def test_below_the_review_band_a_hit_is_review_not_listed(lists_db):
     (hit,) = [h for h in run(lists_db, {"q": Query(["ROSTEK"])})["q"] if h.list == "ofac"]
     assert hit.name == "STATE CORPORATION ROSTEC" and 0.7 <= hit.score < 0.9 and hit.reason == "review"
     assert run(lists_db, {"q": Query(["ROSTEK"])}, review_below=0.8)["q"][0].reason == "listed"
+    assert hit.why == [{"code": "score", "score": f"{hit.score:.2f}", "band": "0.90"}]
+
+
+def test_a_review_reason_never_says_a_score_is_below_the_score_it_shows():
+    from chipwatch.screening.reasons import _below
+
+    assert _below(0.8567, 0.9) == "0.86" and _below(0.8995, 0.9) == "0.899" and _below(0.7, 0.75) == "0.70"
 
 
 @pytest.mark.parametrize("name", ["贝加尔电子股份公司", "貝加爾電子股份有限公司", "贝加尔电子有限公司", "貝加爾電子集團",

@@ -53,7 +53,8 @@ def _icu():
 @cache
 def _rigour():
     try:
-        from rigour._core import maybe_ascii  # what rigour.text.translit exports, without normality's import
+        # what rigour.text.translit exports, without normality's import
+        from rigour._core import maybe_ascii
     except ImportError:  # pragma: no cover - depends on the environment
         return None
     return maybe_ascii

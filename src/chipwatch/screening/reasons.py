@@ -19,6 +19,13 @@ def why(code: str, **values) -> dict:
     return {"code": code, **values}
 
 
+def _below(score: float, band: float) -> str:
+    """The score as the pages show it (two decimals), with a third where two would reach
+    the band (0.899 is not '0.90 is below 0.90')."""
+    shown = f"{score:.2f}"
+    return shown if float(shown) < band else f"{int(score * 1000) / 1000:.3f}"
+
+
 def why_text(w: dict) -> str:
     """A review reason in English (pages say it in their language: i18n `why.<code>`)."""
     return t(f"why.{w['code']}", "en", **w)
@@ -129,7 +136,7 @@ class Reasons:
         else:
             return None
         if score < review_below:
-            whys.append(why("score", score=f"{int(score * 100) / 100:.2f}", band=f"{review_below:.2f}"))
+            whys.append(why("score", score=_below(score, review_below), band=f"{review_below:.2f}"))
             reason = "review"
         entity = self._entity_of(v.id, entry.list_id) or (via["kb_entity"] if via else None)
         explanation = {**m.explanation, **({"via": via} if via else {})}
