@@ -38,8 +38,14 @@ def _json(data) -> None:
 
 
 @app.callback()
-def _main(db: Annotated[Path | None, typer.Option("--db", envvar="CHIPWATCH_DB", help="store file (default chipwatch.duckdb)")] = None) -> None:
+def _main(db: Annotated[Path | None, typer.Option("--db", envvar="CHIPWATCH_DB", help="store file (default chipwatch.duckdb)")] = None,
+          no_wait: Annotated[bool, typer.Option("--no-wait", help="a command that changes the store fails at once "
+                                                "if another is changing it, instead of waiting")] = False) -> None:
     State.db = db
+    if no_wait:
+        from chipwatch.store.lock import set_wait
+
+        set_wait(False)
 
 
 @app.command()
@@ -274,11 +280,14 @@ app.add_typer(import_app, name="import")
 def import_eto(folder: Annotated[Path, typer.Argument(help="folder with the CSET ETO CSV files")]) -> None:
     """CSET ETO supply-chain data: inputs, providers, market shares, sequence."""
     from chipwatch.importers.eto import DATASET, eto_dataset
-    from chipwatch.store import default_db_path, import_dataset
+    from chipwatch.store import Store, default_db_path, import_dataset
     from chipwatch.store.imports import known_entities
+    from chipwatch.store.lock import writing
 
     db = default_db_path(_db())
-    counts = import_dataset(db, eto_dataset(folder, known_entities(db, DATASET)))
+    Store(db).close()  # a clear error if there is no store yet
+    with writing(db):  # the entities read here are those the import is written beside
+        counts = import_dataset(db, eto_dataset(folder, known_entities(db, DATASET)))
     out.print(f"imported {folder} into {db}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 

@@ -17,6 +17,7 @@ import duckdb
 from chipwatch.dataset import Dataset, Validator
 from chipwatch.errors import BuildError, ChipwatchError
 from chipwatch.model.records import Entity
+from chipwatch.store.lock import writing
 from chipwatch.store.read import Store
 from chipwatch.store.write import claim_tables, header_tables, insert, new_file
 
@@ -47,6 +48,14 @@ def known_entities(db: str | Path, excluding: str) -> list[Entity]:
 def import_dataset(db: str | Path, ds: Dataset) -> dict[str, int]:
     """Validate `ds` against the store's other entities and write it into the store
     atomically, replacing an earlier import of the same name. Returns row counts."""
+    db = Path(db)
+    Store(db).close()  # a clear error if there is no store yet
+    with writing(db):  # from reading the other entities to the rename: none can change meanwhile
+        _validate(db, ds)
+        return _write(db, ds)
+
+
+def _validate(db: Path, ds: Dataset) -> None:
     known = {e.id: e for e in known_entities(db, ds.name)}
     v = Validator(ds, known=known).header()
     for _, batch in ds.iter_claims():
@@ -57,7 +66,9 @@ def import_dataset(db: str | Path, ds: Dataset) -> dict[str, int]:
         raise ChipwatchError(f"entity id '{taken[0]}' of import '{ds.name}' is already used by another dataset")
     if report.problems:
         raise BuildError(report.problems)
-    db = Path(db)
+
+
+def _write(db: Path, ds: Dataset) -> dict[str, int]:
     counts: dict[str, int] = {}
     with new_file(db) as tmp:
         shutil.copyfile(db, tmp)

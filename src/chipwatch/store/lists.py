@@ -58,7 +58,7 @@ def import_list(db: str | Path, kind: str, path: str | Path, date: str | None = 
     with Store(db) as store:  # a clear error if there is no store yet; the symbols it already knows
         known = stored_symbols(store.con)
     index = IndexData.build(version, parsed.entries, known)  # the slow part, before the store is touched
-    with new_file(db) as tmp:
+    with new_file(db) as tmp:  # the write lock, from the copy to the rename (`known` is only a cache)
         shutil.copyfile(db, tmp)
         con = duckdb.connect(str(tmp))
         try:

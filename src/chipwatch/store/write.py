@@ -1,23 +1,26 @@
-"""Writing rows into a store file: records to Arrow tables, inserts, atomic replacement.
-Used by `build` (new store) and `imports` (adding to a store)."""
+"""Writing rows into a store file: records to Arrow tables, inserts, atomic and durable
+replacement under the store's write lock. Used by `build` (new store) and the imports."""
 
 from __future__ import annotations
 
 import gc
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from chipwatch.dataset import Dataset
+from chipwatch.errors import ChipwatchError
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.records import Claim, Entity, Range
 from chipwatch.model.vocabulary import vocabulary
 from chipwatch.names.normalize import has_han, name_key, to_simplified
+from chipwatch.store.lock import temp_path, writing
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 
@@ -143,14 +146,47 @@ def no_gc() -> Iterator[None]:
 
 @contextmanager
 def new_file(db: Path) -> Iterator[Path]:
-    """A temporary store beside `db`, renamed over it only if the block succeeds."""
-    tmp = db.with_name(f".{db.name}.building-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    """A temporary store beside `db`, renamed over it only if the block succeeds, with the
+    file and its folder synced to disk. The store's write lock is held throughout; an I/O
+    error (a full disk, …) is one line and leaves the old store as it was."""
+    tmp = temp_path(db)
+    with writing(db):
+        _discard(tmp)
+        try:
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, db)
+        except (OSError, duckdb.IOException, duckdb.FatalException) as exc:
+            raise write_error(db, tmp, exc) from None
+        finally:
+            _discard(tmp)
+        _fsync(db.parent)
+
+
+def _discard(tmp: Path) -> None:
+    for path in (tmp, Path(f"{tmp}.wal")):
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        yield tmp
-        os.replace(tmp, db)
+        os.fsync(fd)
     finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        os.close(fd)
 
 
+_DUCKDB_FILE = re.compile(r'file "([^"]+)": (.+)')
+
+
+def write_error(db: Path, tmp: Path, exc: Exception) -> ChipwatchError:
+    """The one line for a failed write: which file, what went wrong, what to do."""
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+    else:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        m = _DUCKDB_FILE.search(first)
+        reason = m[2] if m else first
+    return ChipwatchError(f"{tmp}: {reason[:160]} while writing the new store; {db} is unchanged and the "
+                          f"partial copy was removed; free disk space in {db.absolute().parent} (or fix the cause) and run it again")
