@@ -149,3 +149,17 @@ def test_compare_without_blocking(small):
     entry = small.ix.entries[0]
     m = small.compare(Query(["Baikal Elektroniks"]), entry)
     assert m.score >= 0.9 and m.explanation["name"]["entry_name"] == "АО «Байкал Электроникс»"
+
+
+def test_a_sister_ship_or_fund_is_a_hit_to_review():
+    """Names whose numbers differ (Zu Zag Bong 6 / 5, Fund III / IV) come in capped at the
+    number cap, inside the review band, never as `listed`-grade scores or as misses."""
+    from chipwatch.screening.matcher import NUMBER_CAP
+    from chipwatch.screening.screen import REVIEW_BELOW, THRESHOLD
+
+    m = Matcher.of([ListEntry("v5", "Vessel", [ListName("ZU ZAG BONG 5")]),
+                    ListEntry("f4", "Company", [ListName("KKR Asian Fund IV L.P.")])], "numbers")
+    for query, schema, lid in (("Zu Zag Bong 6", "Vessel", "v5"), ("KKR Asian Fund III L.P.", "Company", "f4")):
+        hit = top(m, Query([query], schema=schema), threshold=THRESHOLD)
+        assert hit.entry.list_id == lid and THRESHOLD <= hit.score <= NUMBER_CAP < REVIEW_BELOW, hit.explanation
+        assert hit.explanation["name"]["numbers_differ"], hit.explanation

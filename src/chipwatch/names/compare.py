@@ -14,19 +14,23 @@ share stretches of two characters or more are cut at those stretches first, so `
 ~ `貝加爾電子` pairs `贝加尔电子` and leaves `俄罗斯` over, and `莫斯科設計局` ~ `莫斯科中央設計局`
 leaves `中央` over.
 
-Words of three letters or fewer pair only when equal; a word of four letters pairs with
-one a letter away only beside other words that pair, never on its own (SMIC is not SOMIC,
-but Fjord Motor Company ~ Ford Motor Company); numbers pair only when equal.
+Words of three letters or fewer pair only when equal or one letter written twice (Jong-uun
+~ Jong-un); a word of four letters pairs with one a letter away only beside other words
+that pair, never on its own (SMIC is not SOMIC, but Fjord Motor Company ~ Ford Motor
+Company); numbers pair only when equal. In people's names, words either side of a `bin`
+do not pair across it (Salman bin Muhammad is not Muhammad bin Salman).
 
 The score is the weighted share of the words that paired, both sides counted. Words left
 over only on one side (a dropped middle name, a qualifier) weigh little; words left over on
 both sides are a conflict (Anders vs Ulf Kristersson) and weigh in full, and a conflict
-costs a further factor. Longer words weigh more; particles (al, bin, de) and initials little;
+costs a further factor (numbers left over are no conflict in names of bodies and
+things: the matcher caps them for review). Longer words weigh more; particles (al, bin, de) and initials little;
 a character of Han, kana or Hangul weighs like a syllable.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -136,6 +140,8 @@ def token_similarity(a: str, b: str, w: Weights = DEFAULT, supported: bool = Tru
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
+    if _squeeze(a) == _squeeze(b):  # a letter written twice (Jong-uun ~ Jong-un), however short
+        return 1.0 - abs(la - lb) / max(la, lb)
     if la == 1 or lb == 1:
         if la != lb and a[0] == b[0] and not _info(a)[1] and not _info(b)[1]:
             return w.initial
@@ -153,6 +159,44 @@ def token_similarity(a: str, b: str, w: Weights = DEFAULT, supported: bool = Tru
     if n <= 4:
         return max(0.0, 1.0 - w.short_penalty * d / n)
     return 1.0 - d / n
+
+
+_ROMAN = re.compile(r"^(?=[ivxl])(l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def is_number(t: str) -> bool:
+    """Digits, or a Roman numeral of two letters or more (Fund VII)."""
+    return t.isdigit() or (len(t) > 1 and _ROMAN.match(t) is not None)
+
+
+def _conflicts(t: str, kind: str | None) -> bool:
+    """A word left over that makes two names conflict: not a particle, nor, but in a
+    person's name, a number (names whose numbers differ, Fund VII and Fund VIII, are capped
+    for review by the matcher)."""
+    return not _info(t)[2] and not (kind != "person" and is_number(t))
+
+
+def _squeeze(t: str) -> str:
+    """A word with each run of one letter written once."""
+    return "".join(c for i, c in enumerate(t) if i == 0 or c != t[i - 1])
+
+
+NASAB = frozenset({"bin", "ibn", "ben", "bint", "binti", "bte"})  # X bin Y: X, child of Y
+
+
+def _crossed(q: tuple[str, ...], o: tuple[str, ...], pairs: list[tuple[list[int], list[int], float]]) -> list[int]:
+    """Pairs (by position) that swap the two sides of a `bin`: `Salman bin Muhammad` is not
+    `Muhammad bin Salman`, his father or his son."""
+    if not NASAB.intersection(q) or not NASAB.intersection(o):
+        return []
+    at = {qi[0]: (k, oj[0]) for k, (qi, oj, _) in enumerate(pairs) if len(qi) == 1 and len(oj) == 1}
+    out = []
+    for i in range(1, len(q) - 1):
+        if q[i] in NASAB and i - 1 in at and i + 1 in at:
+            (ka, ja), (kb, jb) = at[i - 1], at[i + 1]
+            if ja == jb + 2 and o[jb + 1] in NASAB:
+                out += [ka, kb]
+    return sorted(set(out))
 
 
 def token_weight(t: str, w: Weights = DEFAULT) -> float:
@@ -237,6 +281,11 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
     if q_left and o_left and kind != "person":
         pairs += _acronym(q, o, q_left, o_left, w)
         pairs += [(qi, oj, s) for oj, qi, s in _acronym(o, q, o_left, q_left, w)]
+    if kind == "person" and (crossed := _crossed(q, o, pairs)):
+        for k in reversed(crossed):
+            qi, oj, _ = pairs.pop(k)
+            q_left = sorted(q_left + qi)
+            o_left = sorted(o_left + oj)
     qw = [token_weight(t, w) for t in q]
     ow = [token_weight(t, w) for t in o]
     matched = total = 0.0
@@ -244,8 +293,8 @@ def compare_tokens(q: tuple[str, ...], o: tuple[str, ...], w: Weights = DEFAULT,
         pw = sum(qw[i] for i in qi) + sum(ow[j] for j in oj)
         matched += pw * s
         total += pw
-    conflict = bool(q_left) and bool(o_left) and any(not _info(q[i])[2] for i in q_left) \
-        and any(not _info(o[j])[2] for j in o_left)
+    conflict = bool(q_left) and bool(o_left) and any(_conflicts(q[i], kind) for i in q_left) \
+        and any(_conflicts(o[j], kind) for j in o_left)
     if conflict:
         total += sum(qw[i] for i in q_left) + sum(ow[j] for j in o_left)
     else:

@@ -30,11 +30,10 @@ not, and each adjustment with its reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from chipwatch.names.compare import DEFAULT, Weights, comparable, compare_tokens
+from chipwatch.names.compare import DEFAULT, Weights, comparable, compare_tokens, is_number
 from chipwatch.names.forms import ORG, PERSON, NameForm, kind_of, name_forms, reduced
 from chipwatch.names.parts import is_particle
 from chipwatch.screening import dates
@@ -349,12 +348,9 @@ class Matcher:
         return Match(entry, round(score, 6), ex)
 
 
-_ROMAN = re.compile(r"^(?=[ivxl])(l?x{0,3})(ix|iv|v?i{0,3})$")
-
-
 def _numbers(tokens: tuple[str, ...]) -> set[str]:
-    """The numbers in a name: digits, and Roman numerals of two letters or more (Fund VII)."""
-    return {t for t in tokens if t.isdigit() or (len(t) > 1 and _ROMAN.match(t))}
+    """The numbers in a name (names.compare.is_number)."""
+    return {t for t in tokens if is_number(t)}
 
 
 RESTS = {"common": f"only words common in the list pair, others are left over: at most {COMMON_CAP:.2f}",
