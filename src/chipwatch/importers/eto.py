@@ -9,15 +9,14 @@ Providers already in the store (TSMC, SMIC, …) are linked by name, not duplica
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import rigour.territories as territories
 
 from chipwatch.dataset.load import Dataset
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt
+from chipwatch.importers import tabular
 from chipwatch.model.records import Claim, Entity, Evidence, Source
 from chipwatch.names.normalize import name_key
 
@@ -47,16 +46,20 @@ def _read(folder: Path, name: str) -> list[tuple[int, dict, str]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ChipwatchError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-    lines = text.splitlines()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in FILES[name] if c not in (reader.fieldnames or [])]
+    lines = tabular.text_lines(text)
+    header, body = tabular.records(text, str(path))
+    missing = [c for c in FILES[name] if c not in header]
     if missing:
         raise ChipwatchError(f"{path}:1: missing column '{missing[0]}'; the header must have {', '.join(FILES[name])}")
-    rows, last = [], 1
-    for row in reader:  # a quoted field may span lines: a row is lines last+1 .. reader.line_num
-        first, last = last + 1, reader.line_num
-        rows.append((first, row, "\n".join(lines[first - 1:last])))
-    return rows
+    # a quoted field may span lines: a row is lines first .. last, quoted as printed
+    return [(first, row, "\n".join(lines[first - 1:last])) for first, last, row in body]
+
+
+def _licence(folder: Path) -> str | None:
+    """The first line of the folder's LICENSE.md, if it has one."""
+    path = folder / "LICENSE.md"
+    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    return next((excerpt(line, 200) for line in text.splitlines() if line.strip()), None)
 
 
 def _evidence(name: str, line: int, printed: str) -> Evidence:
@@ -84,7 +87,7 @@ def eto_dataset(folder: str | Path, store_entities: list[Entity]) -> Dataset:
     if not folder.is_dir():
         raise ChipwatchError(f"{folder}: no such folder; give the folder with the ETO CSV files")
     tables = {name: _read(folder, name) for name in FILES}
-    licence = (folder / "LICENSE.md").read_text(encoding="utf-8").strip().splitlines()[0] if (folder / "LICENSE.md").exists() else None
+    licence = _licence(folder)
     source = Source(id=SOURCE_ID, title="CSET Emerging Technology Observatory: Supply Chain Explorer — Advanced Chips",
                     publisher="Center for Security and Emerging Technology (CSET), Georgetown University",
                     language="en", kind="dataset", url="https://eto.tech/dataset-docs/chipexplorer",
@@ -105,7 +108,7 @@ def eto_dataset(folder: str | Path, store_entities: list[Entity]) -> Dataset:
     for _, row, _ in tables["inputs.csv"]:
         etype = INPUT_TYPES.get(row["type"])
         if etype is None:
-            raise ChipwatchError(f"{folder / 'inputs.csv'}: input {row['input_id']} has type '{row['type']}'; "
+            raise ChipwatchError(f"{folder / 'inputs.csv'}: input {excerpt(row['input_id'])} has type '{excerpt(row['type'])}'; "
                                  f"known types: {', '.join(INPUT_TYPES)}")
         eid = f"eto-{_slug(row['input_name'])}"
         inputs[row["input_id"]] = eid
@@ -138,11 +141,13 @@ def eto_dataset(folder: str | Path, store_entities: list[Entity]) -> Dataset:
         subject, item = providers.get(row["provider_id"]), inputs.get(row["provided_id"])
         if subject is None or item is None:
             raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: unknown "
-                                 f"{'provider ' + row['provider_id'] if subject is None else 'input ' + row['provided_id']}")
+                                 f"{'provider ' + excerpt(row['provider_id']) if subject is None else 'input ' + excerpt(row['provided_id'])}; "
+                                 f"it must be an id of {'providers' if subject is None else 'inputs'}.csv")
         try:
             share = float(row["share_provided"]) if row["share_provided"] else None
         except ValueError:
-            raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: share_provided '{row['share_provided']}' is not a number") from None
+            raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: share_provided '{excerpt(row['share_provided'])}' is not a number; "
+                                 "give a share in %, e.g. 12.5, or leave it empty") from None
         year = {"year": row["year"]} if row["year"] else {}
         evidence = [_evidence("provision.csv", line, printed)]
         if share is None:  # a provider without a share: it makes or can do the input, share unknown

@@ -4,12 +4,11 @@ lacks are counted and skipped, not fatal."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt
+from chipwatch.importers.tabular import rows
 from chipwatch.screening.dates import ofac_dates
 from chipwatch.screening.lists.model import ListEntry, ListName, Parsed
 from chipwatch.screening.lists.text import country_code, read_text
@@ -36,9 +35,7 @@ def _clean(value: str) -> str:
 
 def _rows(path: Path, width: int) -> list[tuple[int, list[str]]]:
     out = []
-    reader = csv.reader(io.StringIO(read_text(path)))
-    for row in reader:
-        n = reader.line_num
+    for n, _, row in rows(read_text(path), str(path)):
         if not row or (len(row) == 1 and not row[0].strip("\x1a \t")):  # OFAC ends its files with ^Z
             continue
         if len(row) < width:
@@ -53,7 +50,7 @@ def parse(sdn: Path, alt: Path | None = None, add: Path | None = None) -> Parsed
     for n, row in _rows(sdn, 12):
         rec = dict(zip(SDN_FIELDS, row, strict=False))
         if not rec["ent_num"].isdigit():
-            raise ChipwatchError(f"{sdn}:{n}: ent_num '{rec['ent_num']}' is not a number (is this an OFAC SDN CSV?)")
+            raise ChipwatchError(f"{sdn}:{n}: ent_num '{excerpt(rec['ent_num'])}' is not a number (is this an OFAC SDN CSV?)")
         names = [ListName(rec["name"], "primary")]
         for kind, alias in _AKA.findall(rec["remarks"]):
             names.append(ListName(alias, {"a.k.a.": "aka", "f.k.a.": "fka", "n.k.a.": "aka"}[kind]))

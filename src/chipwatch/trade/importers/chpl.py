@@ -4,11 +4,10 @@ analysis can take `--product chpl:1` or `--product chpl` (every tier)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt
+from chipwatch.importers.tabular import records
 from chipwatch.trade.normalise import product_code
 
 
@@ -21,21 +20,22 @@ def parse(path: str | Path) -> list[tuple[str, str, str]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ChipwatchError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    header, rows = records(text, str(path))
+    fields = [f.strip().lower() for f in header]
     if "tier" not in fields or "hs6" not in fields:
-        raise ChipwatchError(f"{path}:1: the header must have tier and hs6 (got {', '.join(fields) or 'nothing'})")
+        raise ChipwatchError(f"{path}:1: the header must have tier and hs6 (got {excerpt(', '.join(fields), 80) or 'nothing'})")
     out, seen = [], {}
-    for line, row in enumerate(reader, 2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+    for line, _, row in rows:
+        row = {k.strip().lower(): v.strip() for k, v in row.items()}
         code = product_code(row["hs6"])
         if code is None or len(code) != 6:
-            raise ChipwatchError(f"{path}:{line}: hs6 '{row['hs6']}' is not a 6-digit HS code")
+            raise ChipwatchError(f"{path}:{line}: hs6 '{excerpt(row['hs6'])}' is not a 6-digit HS code; write it as 854231 or 8542.31")
         tier = row["tier"].upper()
         if not tier:
             raise ChipwatchError(f"{path}:{line}: empty tier; give 1, 2, 3.A, 3.B, 4.A or 4.B")
         if code in seen and seen[code] != tier:
-            raise ChipwatchError(f"{path}:{line}: HS {code} is in tier {tier} and, on an earlier line, in tier {seen[code]}")
+            raise ChipwatchError(f"{path}:{line}: HS {code} is in tier {excerpt(tier, 20)} and, on an earlier line, in tier "
+                                 f"{excerpt(seen[code], 20)}; keep one of the two rows")
         if code not in seen:
             seen[code] = tier
             out.append((f"chpl:{tier}", code, f"CHPL tier {tier}"))
