@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt, first_line
 from chipwatch.screening.dates import normalise
 from chipwatch.screening.lists.model import ListEntry, ListName, Parsed
 from chipwatch.screening.lists.text import MAX_BYTES, country_code
@@ -79,9 +79,12 @@ def parse(path: Path) -> Parsed:
     except ParseError as exc:
         line, col = exc.position
         raise ChipwatchError(f"{path}:{line}: malformed or truncated XML at column {col}: {str(exc).split(':')[0]}") from None
+    except (LookupError, ValueError) as exc:  # the declaration names an encoding expat does not read
+        raise ChipwatchError(f"{path}:1: the XML declaration names an encoding the XML reader cannot read "
+                             f"({first_line(exc, 60)}); save the list as UTF-8") from None
     if root.tag != "CONSOLIDATED_LIST":
-        raise ChipwatchError(f"{path}:1: root element is <{root.tag}>, expected <CONSOLIDATED_LIST> (the UN list XML)")
+        raise ChipwatchError(f"{path}:1: root element is <{excerpt(root.tag)}>, expected <CONSOLIDATED_LIST> (the UN list XML)")
     entries = [_entry(el, "Person", "INDIVIDUAL") for el in root.iter("INDIVIDUAL")]
     entries += [_entry(el, "Organization", "ENTITY") for el in root.iter("ENTITY")]
-    skipped = [f"{path}: entry {e.list_id} has no name" for e in entries if not e.names]
+    skipped = [f"{path}: entry {excerpt(e.list_id)} has no name" for e in entries if not e.names]
     return Parsed([e for e in entries if e.names], skipped=skipped, date=root.get("dateGenerated", "")[:10] or None)
