@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt, first_line
 from chipwatch.trade.model import Meta, Parsed, connect, normalise_raw
 
 
@@ -49,7 +49,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
         except duckdb.InvalidInputException:  # the strict parser rejects some valid quoting (Eurostat labels)
             con.execute(read.format(", strict_mode = false"), [str(path), delim])
     except duckdb.Error as exc:
-        raise ChipwatchError(f"{path}: not a readable CSV ({str(exc).splitlines()[0][:160]})") from None
+        raise ChipwatchError(f"{path}: not a readable CSV ({first_line(exc, 160)})") from None
     cols = [r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE src)").fetchall() if r[0] != "line"]
     return {_key(c): c for c in cols}
 
@@ -97,10 +97,10 @@ def eurostat_csv(path: str | Path, source_id: str) -> Parsed:
             k, col = next(iter(value_cols.items()))
             cur = {"valueineur": "EUR", "valueineuros": "EUR", "valueinusd": "USD"}.get(k)
             if cur is None:
-                raise ChipwatchError(f"{path}:1: value column '{col}' names no currency I know; use VALUE_IN_EUR or VALUE_IN_USD")
+                raise ChipwatchError(f"{path}:1: value column '{excerpt(col)}' names no currency I know; use VALUE_IN_EUR or VALUE_IN_USD")
             value, currency = _q(col), f"'{cur}'"
         elif len(value_cols) > 1:
-            raise ChipwatchError(f"{path}:1: several value columns ({', '.join(value_cols.values())}); one import holds one "
+            raise ChipwatchError(f"{path}:1: several value columns ({excerpt(', '.join(value_cols.values()), 80)}); one import holds one "
                                  "currency — keep one value column")
         else:
             raise ChipwatchError(f"{path}:1: missing column 'VALUE_IN_EUR'; the header must have {EUROSTAT_HEADER}")

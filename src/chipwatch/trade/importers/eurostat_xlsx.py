@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt, first_line
 from chipwatch.trade.model import Meta, Parsed, connect, normalise_raw, raw_table
 from chipwatch.trade.normalise import number
 
@@ -60,7 +60,7 @@ def _sheets(path: Path) -> list[tuple[str, list[list]]]:
     except ImportError:
         raise ChipwatchError("reading .xlsx needs python-calamine or openpyxl: pip install python-calamine") from None
     except Exception as exc:  # the readers raise their own error types for a file that is not a workbook
-        raise ChipwatchError(f"{path}: not a readable .xlsx workbook ({str(exc).splitlines()[0][:120]}); "
+        raise ChipwatchError(f"{path}: not a readable .xlsx workbook ({first_line(exc)}); "
                              "give the spreadsheet as Eurostat's data browser saves it") from None
 
 
@@ -98,7 +98,12 @@ def parse(path: str | Path, source_id: str, progress: Callable[[int, int], None]
     path = Path(path)
     if not path.is_file():
         raise ChipwatchError(f"{path}: no such file; give a Eurostat .xlsx spreadsheet")
-    sheets = _sheets(path)
+    return read_sheets(path, _sheets(path), source_id, progress)
+
+
+def read_sheets(path: Path, sheets: list[tuple[str, list[list]]], source_id: str,
+                progress: Callable[[int, int], None] | None = None) -> Parsed:
+    """The trade flows in a workbook's sheets, as (name, rows of cell values); `path` names it."""
     data = [(name, rows) for name, rows in sheets if re.fullmatch(r"Sheet \d+", name)]
     if not data:
         raise ChipwatchError(f"{path}: no data sheets (named 'Sheet 1', 'Sheet 2', …); is this a Eurostat data-browser export?")
@@ -122,7 +127,7 @@ def parse(path: str | Path, source_id: str, progress: Callable[[int, int], None]
         flow = next((_text(v) for v in rows[where["FLOW"]][1:] if _text(v)), "")
         indicator = next((_text(v) for v in rows[where["INDICATORS"]][1:] if _text(v)), "").upper()
         if not indicator.startswith("VALUE_IN_EURO"):
-            raise _layout_error(path, sheet, f"INDICATORS is '{indicator}'; export the values (VALUE_IN_EUROS)")
+            raise _layout_error(path, sheet, f"INDICATORS is '{excerpt(indicator)}'; export the values (VALUE_IN_EUROS)")
         currency = "EUR"
         header = rows[where["TIME"]]
         labels_at = _find(rows, "REPORTER (LABELS)") or _find(rows, "PARTNER (LABELS)")
@@ -130,7 +135,7 @@ def parse(path: str | Path, source_id: str, progress: Callable[[int, int], None]
             raise _layout_error(path, sheet, "no 'REPORTER (Labels)' / 'PARTNER (Labels)' row")
         labels = [_text(v).upper() for v in rows[labels_at][:2]]
         if sorted(labels) != ["PARTNER (LABELS)", "REPORTER (LABELS)"]:
-            raise _layout_error(path, sheet, f"the label row names {labels}, not REPORTER and PARTNER")
+            raise _layout_error(path, sheet, f"the label row names {excerpt(labels, 80)}, not REPORTER and PARTNER")
         ri, pi = labels.index("REPORTER (LABELS)"), labels.index("PARTNER (LABELS)")
         periods = [_text(v) for v in header[2:]]
         while periods and not periods[-1]:
