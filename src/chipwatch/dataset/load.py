@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from chipwatch.dataset.yamlio import LineDict, line_of, read_yaml
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt, one_line
 from chipwatch.model.records import Claim, Entity, Source
 
 
@@ -30,7 +30,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return one_line(f"{where}: {self.message}")
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _validated(ds: Dataset, model: type[BaseModel], kind: str, path: Path, raw: 
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        rid = str(raw.get("id", f"<line {line}>"))
+        rid = excerpt(raw.get("id", f"<line {line}>"), 60)
         for err in exc.errors():
             ln = line_of(node, tuple(err["loc"])) if not isinstance(node, int) else node
             ds.problems.append(Problem(path, ln, f"{kind} {rid}: {_describe(err, model)}"))

@@ -1,4 +1,9 @@
-"""YAML reading that remembers line numbers, so every problem can name file:line."""
+"""YAML reading that remembers line numbers, so every problem can name file:line, and that
+refuses hostile documents while composing them, before anything is built or expanded: nesting
+deeper than MAX_DEPTH, aliases that repeat more than MAX_REPEATED values in all (a 1.6 KB
+"billion laughs" repeats 10^9) or that point into their own ancestor, scalars longer than
+MAX_SCALAR characters. Every problem, including a value the safe constructors cannot read
+(an integer of 5,000 digits, a bad !!timestamp, a list as a key), is one ChipwatchError line."""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ from typing import Any
 
 import yaml
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt, first_line
+
+MAX_DEPTH = 64  # nested mappings and sequences; a dataset record needs about 5
+MAX_REPEATED = 10_000  # values that aliases may repeat, in all
+MAX_SCALAR = 1 << 20  # characters in one value
 
 
 class LineDict(dict):
@@ -24,8 +33,66 @@ class LineList(list):
     item_lines: list
 
 
+def _refuse(problem: str, mark) -> yaml.composer.ComposerError:
+    return yaml.composer.ComposerError(None, None, problem, mark)
+
+
+def _size(node: yaml.Node) -> int:
+    """Values in `node` once its aliases are expanded (its children were measured already)."""
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + sum(child.size for child in node.value)
+    if isinstance(node, yaml.MappingNode):
+        return 1 + sum(k.size + v.size for k, v in node.value)
+    return 1
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text (partial dates are validated by the model)."""
+    """SafeLoader with limits (see the module), that keeps dates as text (partial dates are
+    validated by the model)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth, self.repeated = 0, 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._count_alias(event)
+            return super().compose_node(parent, index)
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
+            raise _refuse(f"a value of {len(event.value):,} characters (at most {MAX_SCALAR:,}); shorten it", event.start_mark)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _refuse(f"nested more than {MAX_DEPTH} levels deep; a record needs a few levels", event.start_mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        node.size = _size(node)
+        return node
+
+    def _count_alias(self, event: yaml.AliasEvent) -> None:
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            return  # PyYAML says: found undefined alias
+        if not hasattr(node, "size"):
+            raise _refuse(f"alias *{excerpt(event.anchor)} is inside its own anchor (a structure that contains "
+                          "itself); write the value out", event.start_mark)
+        self.repeated += node.size
+        if self.repeated > MAX_REPEATED:
+            raise _refuse(f"aliases repeat more than {MAX_REPEATED:,} values (an alias bomb?); write the values out "
+                          "or use fewer aliases", event.start_mark)
+
+    def construct_object(self, node, deep=False):
+        """A value; one the safe constructors cannot read is a marked error, not a traceback."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            tag = excerpt(node.tag.rsplit(":", 1)[-1], 30)
+            shown = f"'{excerpt(node.value)}'" if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
+            why = f" ({first_line(exc, 60)})" if isinstance(exc, (ValueError, OverflowError)) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} is not a valid {tag}{why}; quote it to keep it as text", node.start_mark) from None
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -39,10 +106,13 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key is a {key_node.id}; keys are plain words (id, names, …)", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {excerpt(repr(key))}; keep one", key_node.start_mark
             )
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = key_node.start_mark.line + 1
@@ -76,9 +146,14 @@ def read_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         what = exc.problem or exc.context or "malformed YAML"
-        raise ChipwatchError(f"{path}{line}: malformed YAML: {what}") from None
+        raise ChipwatchError(f"{path}{line}: malformed YAML: {excerpt(what, 200)}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise ChipwatchError(f"{path}:{line}: malformed YAML: character U+{ord(char):04X} is not allowed in YAML; "
+                             "remove it or write it as an escape in a double-quoted value") from None
     except yaml.YAMLError as exc:
-        raise ChipwatchError(f"{path}: malformed YAML: {exc}") from None
+        raise ChipwatchError(f"{path}: malformed YAML: {first_line(exc)}") from None
 
 
 def line_of(node: Any, path: tuple = ()) -> int:
