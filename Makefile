@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= chipwatch.duckdb
 
-.PHONY: run test bench lint install clean
+.PHONY: run test fuzz bench lint install clean
 
 # Debian packages: Chromium (browser tests, driven by Playwright without downloading a browser),
 # Noto CJK fonts (Chinese in PDFs, charts and screenshots), poppler-utils (pdftoppm), wrk (load bench).
@@ -44,6 +44,13 @@ $(YENTEVENV)/.installed:
 
 test: $(STAMP) $(YENTEVENV)/.installed
 	CHIPWATCH_YENTE_PYTHON=$(YENTEVENV)/bin/python $(BIN)/python -m pytest -q
+
+# Mutation fuzzing of every importer and loader (tests/fuzz; its quick profile runs in `make test`):
+# cases / tracebacks / hangs per target, exit 1 on any. FUZZ_ARGS='--target ofac --save fuzz-failures' narrows it.
+FUZZ_CASES ?= 100000
+
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run.py --cases $(FUZZ_CASES) $(FUZZ_ARGS)
 
 NKVENV := .venv-nomenklatura
 

@@ -1,0 +1,55 @@
+"""`make fuzz`: mutation-fuzz every importer and loader, print cases / tracebacks / hangs per
+target, exit 1 on any traceback or hang.
+
+    python tests/fuzz/run.py [--cases 100000] [--target ofac ...] [--seed 0] [--timeout 5] [--save DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import fuzzlib  # noqa: E402
+
+MEMORY = 8 << 30  # address space per run: a runaway allocation is a MemoryError, not a swapping machine
+
+
+def _limit_memory() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > MEMORY:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, hard))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000, help="cases per target")
+    parser.add_argument("--target", action="append", choices=sorted(fuzzlib.TARGETS), help="only these (repeatable)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds after which a case is a hang")
+    parser.add_argument("--save", type=Path, help="write the first case of each distinct failure here")
+    args = parser.parse_args(argv)
+    _limit_memory()
+    names = args.target or list(fuzzlib.TARGETS)
+    print(f"fuzz: {args.cases:,} cases per target, seed {args.seed}, hang after {args.timeout:g} s", flush=True)
+    print(f"{'target':<16} {'cases':>9} {'tracebacks':>10} {'hangs':>6} {'seconds':>8}", flush=True)
+    failed, start = 0, time.monotonic()
+    for name in names:
+        stats = fuzzlib.run(fuzzlib.TARGETS[name], args.cases, args.seed, args.timeout)
+        print(f"{name:<16} {stats.cases:>9,} {stats.tracebacks:>10,} {stats.hangs:>6,} {stats.seconds:>8.0f}", flush=True)
+        for signature, (failure, _) in stats.first.items():
+            print(f"    {signature}: {failure.detail.strip().splitlines()[-1][:200]}", flush=True)
+        if args.save:
+            stats.save(args.save)
+        failed += stats.tracebacks + stats.hangs
+    print(f"fuzz: {len(names)} targets in {time.monotonic() - start:.0f} s, "
+          f"{'no traceback, no hang' if not failed else f'{failed:,} failing cases'}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
