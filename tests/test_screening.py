@@ -272,3 +272,22 @@ def test_big_batches_in_worker_processes_agree(lists_db, monkeypatch):
     assert {q: [h.to_dict() for h in hs] for q, hs in two.hits.items()} == \
         {q: [h.to_dict() for h in hs] for q, hs in one.hits.items()}
     assert two.bridges == one.bridges and two.warnings == one.warnings and one.hits["q0"]
+
+
+def test_the_cycle_collector_is_paused_while_screening_and_restored(lists_db, monkeypatch):
+    """Full collections walking the loaded indexes cost a batch 2.5 times its work: screening
+    pauses the collector, and gives it back as it found it, also when screening fails."""
+    import gc
+
+    from chipwatch.screening.matcher import Matcher
+
+    seen = []
+    real = Matcher.match_many
+    monkeypatch.setattr(Matcher, "match_many", lambda self, *a, **kw: seen.append(gc.isenabled()) or real(self, *a, **kw))
+    assert gc.isenabled()
+    run(lists_db, {"q": Query(["Baikal Electronics"])}, engine="memory")
+    assert seen and not any(seen) and gc.isenabled()
+    monkeypatch.setattr(Matcher, "match_many", lambda *a, **kw: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        run(lists_db, {"q": Query(["Baikal Electronics"])}, engine="memory")
+    assert gc.isenabled()
