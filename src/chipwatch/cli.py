@@ -379,16 +379,15 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
           allow_write: Annotated[bool, typer.Option("--allow-write", help="enable the write endpoint (list imports); needs --token")] = False,
           token: Annotated[str | None, typer.Option(envvar="CHIPWATCH_TOKEN", help="bearer token writes must send")] = None) -> None:
     """Serve the explorer (pages, each with a .json twin) and the REST API; read-only by default."""
-    import uvicorn
-
     from chipwatch.server import create_app
+    from chipwatch.server.serve import run
     from chipwatch.store import default_db_path
 
     db = default_db_path(_db())
     app = create_app(db, allow_write, token)  # a clear error now rather than at the first request
     out.print(f"chipwatch explorer: http://{host}:{port}/  (REST API docs: http://{host}:{port}/docs; store {db}"
               + ("; writes allowed with the token" if allow_write else "; read-only") + ")", markup=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run(app, host, port)
 
 
 @app.command()
