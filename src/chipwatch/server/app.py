@@ -5,6 +5,7 @@ FastAPI and yente write them. Read-only unless started with `allow_write` and a 
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,8 @@ from chipwatch.errors import ChipwatchError
 from chipwatch.server import pages, rest, yente
 from chipwatch.server.cache import ResponseCache
 from chipwatch.server.limits import BodyLimit
-from chipwatch.server.state import State
+from chipwatch.server.state import PinStore, State
+from chipwatch.server.work import BUDGET, Budget
 
 STATIC = Path(__file__).with_name("static")
 NOT_FOUND = ("no entity", "no list version", "no source", "no scenario")
@@ -43,9 +45,10 @@ def wants_json(request: Request) -> bool:
     return path.startswith(("/api/", *YENTE)) or path.endswith(".json") or path in ("/openapi.json",)
 
 
-def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None) -> FastAPI:
+def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None,
+               budget: float = BUDGET) -> FastAPI:
     """The app on the store `db` (screening reads its name indexes in place: nothing to
-    build at start-up)."""
+    build at start-up); `budget` is the seconds a request may take."""
     if allow_write and not token:
         raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
     st = State(db, allow_write, token)
@@ -80,12 +83,17 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
+        errors = [safe_error(e) for e in exc.errors()]
+        first = errors[0] if errors else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        message = f"{where}: {first.get('msg', 'invalid')}" if where else str(exc)
+        message = f"{where}: {first.get('msg', 'invalid')}" if where else "the request does not fit its schema"
         if wants_json(request):
-            return JSONResponse({"detail": jsonable_encoder(exc.errors()), "message": message}, status_code=422)
+            return JSONResponse({"detail": errors, "message": message}, status_code=422)
         return pages.error_page(request, 422, message, False)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):  # logged with its traceback by Starlette
+        return JSONResponse({"detail": "the server failed on this request; its log says why"}, status_code=500)
 
     app.include_router(rest.router(allow_write))
     app.include_router(pages.router())
@@ -101,6 +109,25 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
         return FileResponse(vendor / "cytoscape" / "dist" / "cytoscape.min.js", media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # outermost last: body limits and the token, then the cache, the time budget, the store's generation
+    app.add_middleware(PinStore, state=st)
+    app.add_middleware(Budget, seconds=budget)
     app.add_middleware(ResponseCache, state=st)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, token=token if allow_write else None)
     return app
+
+
+def safe_error(error: dict) -> dict:
+    """A validation error that JSON can carry: each part as it is if it encodes (no NaN,
+    no lone surrogate), else its repr, shortened."""
+    out = {k: encodable(jsonable_encoder(v, custom_encoder={Exception: str})) for k, v in error.items() if k != "url"}
+    out["loc"] = [encodable(x) for x in error.get("loc", ())]
+    return out
+
+
+def encodable(value):
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError):
+        return ascii(value)[:200]
+    return value

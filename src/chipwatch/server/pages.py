@@ -5,8 +5,9 @@ every label; links carry it on."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Query as Param
@@ -48,12 +49,20 @@ def lang_of(request: Request) -> str:
         return "en"
 
 
+def own_path(path: str) -> str:
+    """The request's path as a link that stays on this server: `//host/x` and `/\\host/x`
+    would be links to another host (scheme-relative), so slashes are collapsed and the rest
+    quoted."""
+    return "/" + re.sub(r"/{2,}", "/", quote(path, safe="/:@!$&'()*+,;=-._~%")).lstrip("/")
+
+
 def render(request: Request, template: str, data: dict, json_twin: bool, status: int = 200,
            title: str = "") -> Response:
     """The page, or its JSON twin."""
     if json_twin:
         return JSONResponse(data, status_code=status)
     lang = lang_of(request)
+    path = own_path(request.url.path)
 
     def url(path: str, **params) -> str:
         params = {k: v for k, v in params.items() if v not in (None, "", [], False)}
@@ -63,11 +72,11 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
 
     other = "en" if lang == "zh-TW" else "zh-TW"
     query = {k: v for k, v in request.query_params.multi_items() if k != "lang"}
-    switch = request.url.path + "?" + urlencode([*query.items(), *([("lang", other)] if other != "en" else [])])
+    switch = path + "?" + urlencode([*query.items(), *([("lang", other)] if other != "en" else [])])
     twin_query = urlencode(list(request.query_params.multi_items()))
     html = env.get_template(template).render(
-        data=data, lang=lang, url=url, nav=NAV, path=request.url.path, switch=switch.rstrip("?"),
-        twin=(request.url.path.rstrip("/") or "/index") + ".json" + ("?" + twin_query if twin_query else ""),
+        data=data, lang=lang, url=url, nav=NAV, path=path, switch=switch.rstrip("?"),
+        twin=(path.rstrip("/") or "/index") + ".json" + ("?" + twin_query if twin_query else ""),
         title=title, t=lambda key, **kw: t(key, lang, **kw), vocab=lambda kind, key: vocab(kind, key, lang),
         other_lang=other)
     return HTMLResponse(html, status_code=status)

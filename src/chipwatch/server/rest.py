@@ -3,7 +3,7 @@ write endpoint (importing a sanctions list) exists only with --allow-write and a
 
 from __future__ import annotations
 
-import secrets
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -16,12 +16,12 @@ from chipwatch.api import rows
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 from chipwatch.server import views
+from chipwatch.server.limits import UNAUTHORIZED, authorized
 from chipwatch.server.state import State
 
 MAX_UPLOAD = 2 * 2**20  # bytes of an uploaded CSV
 MAX_UPLOAD_ROWS = 5_000
 MAX_NAMES = 500  # names in one JSON screening request
-MAX_LIST_UPLOAD = 256 * 2**20
 
 Status = Literal["fact", "reported", "speculated", "planned", "disputed"]
 AS_OF = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
@@ -46,7 +46,7 @@ ERRORS = {400: {"model": ErrorBody, "description": "bad input"}, 404: {"model": 
 
 
 class ScenarioRun(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str = Field("baseline", max_length=100, description="a bundled scenario (GET /api/scenarios)")
     draws: int = Field(1000, ge=0, le=views.MAX_DRAWS, description="Monte Carlo draws")
     seed: int = Field(0, ge=0, le=2**31 - 1)
@@ -55,7 +55,7 @@ class ScenarioRun(BaseModel):
 
 
 class ScreenRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     names: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(..., min_length=1, max_length=MAX_NAMES)
     threshold: float = Field(0.7, ge=0, le=1, description="lowest score reported")
     review_below: float = Field(0.9, ge=0, le=1, description="hits scoring less are `review`, not `listed`")
@@ -120,10 +120,12 @@ def router(allow_write: bool) -> APIRouter:
 
     @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
     def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
-        g = st.cw.neighbours(entity_id, radius, as_of)
+        whole = st.cw.neighbours(entity_id, radius, as_of)
+        g = views.bounded(whole)
         return {"nodes": [{"id": n, **{k: d.get(k) for k in ("type", "label_en", "label_zh")}} for n, d in g.nodes(data=True)],
                 "edges": [{"subject": u, "predicate": d["predicate"], "object": v, "claim": d["claim"], "status": d["status"]}
-                          for u, v, d in g.edges(data=True)]}
+                          for u, v, d in g.edges(data=True)],
+                "nodes_left_out": whole.number_of_nodes() - g.number_of_nodes()}
 
     @api.get("/trace/{product}", summary="A product's chain: design, fab (node), equipment, materials, channels")
     def trace(st: St, product: str, as_of: AsOf = None):
@@ -163,7 +165,7 @@ def router(allow_write: bool) -> APIRouter:
             raise HTTPException(404, f"no scenario '{name}'; bundled: {', '.join(bundled_names())}")
         return jsonable(load_scenario(name).to_dict())
 
-    @api.post("/scenarios/run", summary="Run a bundled scenario (parameters in the body, at most 20,000 draws)")
+    @api.post("/scenarios/run", summary=f"Run a bundled scenario (parameters in the body, at most {views.MAX_DRAWS:,} draws)")
     def scenario_run(st: St, body: ScenarioRun):
         from chipwatch.scenarios import bundled_names, load_scenario, run_scenario, with_values
 
@@ -207,16 +209,14 @@ def router(allow_write: bool) -> APIRouter:
 
             from chipwatch.store.lists import import_list as run
 
-            given = (authorization or "").removeprefix("Bearer ").strip()
-            if not st.token or not secrets.compare_digest(given.encode(), st.token.encode()):
-                raise HTTPException(401, "a write needs the token given to `chipwatch serve --allow-write`: "
-                                         "send it as 'Authorization: Bearer TOKEN'")
-            data = await read_upload(file, MAX_LIST_UPLOAD)
+            if not authorized(authorization, st.token):  # BodyLimit refused it before its body; this is the route's own check
+                raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(file.filename or f"{kind}.upload").name
-                path.write_bytes(data)
+                path = Path(tmp) / (Path(file.filename or "").name or f"{kind}.upload")
+                with path.open("wb") as out:  # the upload is spooled to disk already (at most LIMITS' 256 MB)
+                    await run_in_threadpool(shutil.copyfileobj, file.file, out, 2**20)
                 counts = await run_in_threadpool(run, st.db, kind, path, date)
-            st.changed()
+            st.refresh()
             return counts
 
     return api

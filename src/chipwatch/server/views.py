@@ -11,7 +11,8 @@ from chipwatch.model.vocabulary import vocabulary
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 STAGES = ("materials", "design", "fabrication", "cooperation")
-MAX_DRAWS = 20_000
+MAX_DRAWS = 5_000  # Monte Carlo draws in one request (a few seconds; the command line runs more)
+MAX_NODES = 2_000  # graph nodes in one answer: the best connected, the rest counted
 
 
 def names_of(cw: Chipwatch, lang: str) -> dict[str, str]:
@@ -93,6 +94,13 @@ def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -
     return jsonable(view)
 
 
+def bounded(g, limit: int = MAX_NODES):
+    """The graph, or its `limit` best-connected nodes and the edges between them."""
+    if g.number_of_nodes() <= limit:
+        return g
+    return g.subgraph(sorted(g, key=lambda n: (-g.degree(n), str(n)))[:limit])
+
+
 def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: list[str] | None = None,
           as_of: str | None = None) -> dict:
     """Nodes and edges (Cytoscape's elements) of the claims between entities, filtered."""
@@ -103,7 +111,8 @@ def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: li
     for t in types or []:
         if t not in known:
             raise ChipwatchError(f"type '{t}': use one of {', '.join(sorted(known))}")
-    g = cw.graph(as_of, statuses or None)
+    whole = cw.graph(as_of, statuses or None)
+    g = bounded(whole)
     names = names_of(cw, lang)
     keep = {n for n, d in g.nodes(data=True) if not types or d.get("type") in types}
     edges = [{"data": {"id": d["claim"], "source": u, "target": v, "predicate": d["predicate"], "status": d["status"],
@@ -112,7 +121,7 @@ def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: li
     linked = {e["data"][k] for e in edges for k in ("source", "target")}
     nodes = [{"data": {"id": n, "label": names.get(n, n), "type": d.get("type"), "degree": g.degree(n)}}
              for n, d in g.nodes(data=True) if n in keep and (n in linked or types)]
-    return {"nodes": nodes, "edges": edges, "as_of": as_of, "types": types or [], "statuses": statuses or [],
+    return {"nodes": nodes, "edges": edges, "nodes_left_out": whole.number_of_nodes() - g.number_of_nodes(), "as_of": as_of, "types": types or [], "statuses": statuses or [],
             "all_types": [{"type": t, "label": vocab("type", t, lang)} for t in sorted(known)],
             "all_statuses": [{"status": s, "label": vocab("status", s, lang)} for s in STATUSES]}
 
@@ -162,7 +171,7 @@ def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool 
     assumptions = [{"name": a.name, "unit": a.unit, "why": a.why, "editable": a.shares is None,
                     **({"shares": a.shares} if a.shares is not None else a.describe()),
                     "central": a.central if a.shares is None else None} for a in sc.assumptions]
-    out: dict = {"scenarios": listed, "name": name, "draws": draws, "seed": seed, "values": values or {},
+    out: dict = {"scenarios": listed, "name": name, "draws": draws, "max_draws": MAX_DRAWS, "seed": seed, "values": values or {},
                  "assumptions": assumptions, "result": None}
     if run:
         res = run_scenario(cw, sc, draws=draws, seed=seed)

@@ -78,13 +78,14 @@ FEATURES = {  # explanation features and what they weigh (see chipwatch.screenin
 class EntityExample(BaseModel):
     """yente's EntityExample: a schema and properties (a string or a list of values each)."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, allow_inf_nan=False)
     id: str | None = Field(None, max_length=200)
     schema_: str = Field(..., alias="schema", max_length=100)
     properties: dict[str, str | list[Any]] = Field(default_factory=dict, max_length=100)
 
 
 class MatchRequest(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
     queries: dict[str, EntityExample] = Field(...)
     weights: dict[str, float] = Field(default_factory=dict, max_length=50)
     config: dict[str, str | int | float | bool | None] = Field(default_factory=dict, max_length=50)
@@ -102,11 +103,21 @@ def _values(example: EntityExample, prop: str) -> list[str]:
         text = str(v).strip()
         if len(text) > MAX_VALUE:
             raise HTTPException(400, f"properties.{prop}: a value of {len(text):,} characters; at most {MAX_VALUE:,}")
+        if not text.isascii() and not _encodes(text):
+            raise HTTPException(400, f"properties.{prop}: a value that is not Unicode text (a lone surrogate escape)")
         if text:
             out.append(text)
     if len(out) > MAX_VALUES:
         raise HTTPException(400, f"properties.{prop}: {len(out)} values; at most {MAX_VALUES}")
     return out
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_query(qid: str, example: EntityExample):
