@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from chipwatch.dataset.yamlio import LineDict, line_of, read_yaml
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_unit, ureg
 
@@ -60,9 +60,8 @@ FAMILIES: list[tuple[str, str, str | None, tuple[float, float], str]] = [
      "where the part of a designer's revenue the article does not attribute goes"),
 ]
 _FAMILY_RX = [(re.compile(rf"^{rx}$"), kind, unit, bounds, meaning) for rx, kind, unit, bounds, meaning in FAMILIES]
-_FAMILY_HINT = "demand.<product>, capacity.<fab>, coverage.<source>, partner_loss.<source>, relative_yield.<fab>, " \
-               "node_area_exponent, ramp_months.<…>, price.foundry|material|tools.<…>, budget.headroom, weight.<end use>, " \
-               "end_use.<product>, end_use_remainder.<designer>"
+_FAMILY_HINT = "demand.<product>, capacity.<fab>, coverage.<src>, partner_loss.<src>, relative_yield.<fab>, " \
+               "node_area_exponent, ramp_months.…, price.<kind>.…, budget.headroom, weight.…, end_use.…, end_use_remainder.…"
 
 
 def family(name: str) -> tuple[str, str | None, tuple[float, float], str] | None:
@@ -547,7 +546,7 @@ def _check(sc: Scenario) -> None:
     for i, a in enumerate(sc.assumptions):
         fam = family(a.name)
         if fam is None:
-            raise sc.error(("assumptions", i, "name"), f"unknown assumption name '{a.name}' — names look like {_FAMILY_HINT}")
+            raise sc.error(("assumptions", i, "name"), f"unknown assumption name '{excerpt(a.name)}' — names look like {_FAMILY_HINT}")
         kind, unit, (lo, hi), _ = fam
         if a.name in seen:
             raise sc.error(("assumptions", i, "name"), f"assumption '{a.name}' is given twice — keep one")
