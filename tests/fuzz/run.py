@@ -16,6 +16,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import fuzzlib  # noqa: E402
 
+
+def _progress(stats: fuzzlib.Stats) -> None:
+    print(f"  {stats.target}: {stats.cases:,} cases, {stats.tracebacks:,} tracebacks, {stats.hangs:,} hangs",
+          file=sys.stderr, flush=True)
+
+
 MEMORY = 8 << 30  # address space per run: a runaway allocation is a MemoryError, not a swapping machine
 
 
@@ -39,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'target':<16} {'cases':>9} {'tracebacks':>10} {'hangs':>6} {'seconds':>8}", flush=True)
     failed, start = 0, time.monotonic()
     for name in names:
-        stats = fuzzlib.run(fuzzlib.TARGETS[name], args.cases, args.seed, args.timeout)
+        stats = fuzzlib.run(fuzzlib.TARGETS[name], args.cases, args.seed, args.timeout, _progress)
         print(f"{name:<16} {stats.cases:>9,} {stats.tracebacks:>10,} {stats.hangs:>6,} {stats.seconds:>8.0f}", flush=True)
         for signature, (failure, _) in stats.first.items():
             print(f"    {signature}: {failure.detail.strip().splitlines()[-1][:200]}", flush=True)
