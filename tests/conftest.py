@@ -20,6 +20,9 @@ MINI = REPO / "tests" / "data" / "mini"
 MINI_SHARED = REPO / "tests" / "data" / "shared"
 SHARED = Path(os.environ.get("CHIPWATCH_SHARED", REPO.parent / "shared"))
 SEED = SHARED / "seeds" / "000_ecfed2e30ae2ea88.txt"
+# Seconds a command or a server start may take before the test fails: a ceiling against a
+# hang, not a deadline; a busy 2-core machine renders a PDF report in minutes.
+CEILING = float(os.environ.get("CHIPWATCH_TEST_CEILING", "1800"))
 
 
 def need_shared(*parts: str) -> Path:
@@ -42,7 +45,7 @@ def run_cli(*args: str, db: Path | None = None, env: dict | None = None, cwd: Pa
     """Run `chipwatch ARGS` in a fresh process, as a user would."""
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     cmd = [sys.executable, "-m", "chipwatch", *(["--db", str(db)] if db else []), *args]
-    return Result(subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=300))
+    return Result(subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=cwd or REPO, timeout=CEILING))
 
 
 def assert_user_error(result: Result, *fragments: str) -> None:
@@ -107,25 +110,27 @@ def free_port() -> int:
 
 @contextmanager
 def serving(db: Path, *args: str):
-    """`chipwatch serve` in a subprocess on a free loopback port, until it answers /readyz
-    (however long a busy machine takes: the only limit is the process dying)."""
+    """`chipwatch serve` in a subprocess on a free loopback port, once it answers /readyz
+    (however long a busy machine takes: the limits are the process dying and CEILING)."""
     port = free_port()
     log = open(db.with_suffix(".serve.log"), "w+b")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "chipwatch", "--db", str(db), "serve", "--port", str(port), *args],
                             stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + CEILING
     try:
         while True:
             try:
-                with urllib.request.urlopen(base + "/readyz", timeout=5) as r:
+                with urllib.request.urlopen(base + "/readyz", timeout=60) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
-            if proc.poll() is not None:
+            if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
-                pytest.fail(f"chipwatch serve did not start (exit {proc.poll()}):\n{log.read().decode(errors='replace')}")
-            time.sleep(0.1)
+                pytest.fail(f"chipwatch serve did not answer /readyz (exit {proc.poll()}):\n"
+                            f"{log.read().decode(errors='replace')}")
+            time.sleep(0.1)  # the pause between two polls of /readyz
         yield base
     finally:
         proc.terminate()
