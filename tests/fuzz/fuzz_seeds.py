@@ -228,6 +228,19 @@ def dataset() -> list[Seed]:
     return seeds
 
 
+def dataset_jsonl() -> list[Seed]:
+    """The YAML seeds above with sources, entities and claims as JSON lines (machine-made datasets)."""
+    import json
+
+    import yaml
+
+    def jsonl(data: bytes) -> bytes:
+        return b"".join(json.dumps(r, default=str, ensure_ascii=False).encode() + b"\n" for r in yaml.safe_load(data) or [])
+
+    return [{(name.rsplit(".", 1)[0] + ".jsonl" if name != "dataset.yaml" else name): data if name == "dataset.yaml" else jsonl(data)
+             for name, data in seed.items()} for seed in dataset()]
+
+
 def scenario() -> list[Seed]:
     bundled = REPO / "src" / "chipwatch" / "scenarios" / "bundled"
     return [{"scenario.yaml": p.read_bytes()} for p in sorted(bundled.glob("*.yaml"))]

@@ -374,6 +374,7 @@ TARGETS = {t.name: t for t in (
     Target("eurostat-xlsx", seedlib.eurostat_xlsx, _eurostat_xlsx, CSV, quick=80),
     Target("eurostat-sheets", seedlib.eurostat_sheets, _eurostat_sheets, CSV + (b":", b"[85423190]", b"VALUE_IN_EUROS"), quick=80),
     Target("dataset", seedlib.dataset, _dataset, YAML, quick=150),
+    Target("dataset-jsonl", seedlib.dataset_jsonl, _dataset, JSON, json=True, quick=150),
     Target("scenario", seedlib.scenario, _scenario, YAML, quick=150),
     Target("screening-csv", seedlib.screening, _screening, CSV),
 )}
