@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI, assert_user_error, run_cli
+from conftest import MINI, MINI_SHARED, assert_user_error, run_cli
 
 from chipwatch.dataset import load_dataset, validate
 from chipwatch.errors import MAX_LINE, ChipwatchError
@@ -173,3 +173,22 @@ def test_the_alias_bomb_is_refused_by_validate_and_build(tmp_path):
         assert_user_error(result, "alias bomb")
         assert len(result.err.strip().splitlines()) == 1, result
     assert not (tmp_path / "bomb.duckdb").exists()
+
+
+@pytest.fixture(scope="module")
+def mini_db(tmp_path_factory) -> Path:
+    from chipwatch.store import build_store
+
+    db = tmp_path_factory.mktemp("mini") / "chipwatch.duckdb"
+    build_store([MINI], db, shared=MINI_SHARED)
+    return db
+
+
+@pytest.mark.parametrize("args", [
+    ("lists", "import", "ofac"), ("lists", "import", "ftm"), ("trade", "import", "chpl"),
+])
+def test_the_cli_says_one_line_and_exits_1(tmp_path, mini_db, args):
+    path = write(tmp_path / "sdn-2024-01-01.csv", f'1,"{BIG}",-0- \n' if args[2] != "ftm" else "[" * 100_000 + "\n")
+    result = run_cli(*args, str(path), db=mini_db)
+    assert_user_error(result, "sdn-2024-01-01.csv")
+    assert len(result.err.strip().splitlines()) == 1 and len(result.err.strip()) <= MAX_LINE + len("error: "), result
