@@ -187,11 +187,11 @@ def keepalive_probe(base: str, path: str = "/api/scenarios", n: int = 20) -> flo
 
 
 def wrk(base: str, paths: list[str], duration: float, connections: int, threads: int, tmp: Path,
-        uncached: bool = False) -> dict:
+        uncached: bool = False, timeout: str = "2s") -> dict:
     listing = tmp / "paths.txt"
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
     cmd = ["wrk", "-c", str(connections), "-t", str(min(threads, connections)), "-d", f"{duration:g}s", "--latency",
-           "--timeout", "2s", "-s", str(LUA), base, "--", str(listing), *(["uncached"] if uncached else [])]
+           "--timeout", timeout, "-s", str(LUA), base, "--", str(listing), *(["uncached"] if uncached else [])]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("CHIPWATCH_JSON ")), None)
     if proc.returncode != 0 or line is None:
