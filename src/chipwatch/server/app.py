@@ -22,7 +22,7 @@ from chipwatch.server import pages, rest, yente
 from chipwatch.server.cache import ResponseCache
 from chipwatch.server.limits import BodyLimit
 from chipwatch.server.state import PinStore, State
-from chipwatch.server.work import BUDGET, Budget
+from chipwatch.server.work import Budget
 
 STATIC = Path(__file__).with_name("static")
 NOT_FOUND = ("no entity", "no list version", "no source", "no scenario")
@@ -46,9 +46,9 @@ def wants_json(request: Request) -> bool:
 
 
 def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None,
-               budget: float = BUDGET) -> FastAPI:
+               budget: float | None = None) -> FastAPI:
     """The app on the store `db` (screening reads its name indexes in place: nothing to
-    build at start-up); `budget` is the seconds a request may take."""
+    build at start-up); `budget` is the seconds a request may take (default: work.budget())."""
     if allow_write and not token:
         raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
     st = State(db, allow_write, token)

@@ -18,7 +18,15 @@ from fastapi import HTTPException
 from chipwatch.server.limits import WRITES, refuse
 
 log = logging.getLogger("chipwatch.server")
-BUDGET = 30.0  # seconds a request may take
+BUDGET = 30.0  # seconds a request may take (CHIPWATCH_REQUEST_BUDGET sets another)
+
+
+def budget() -> float:
+    """The seconds a request may take: $CHIPWATCH_REQUEST_BUDGET, else BUDGET."""
+    try:
+        return float(os.environ.get("CHIPWATCH_REQUEST_BUDGET") or BUDGET)
+    except ValueError:
+        return BUDGET
 HEAVY = ("/api/scenarios/run", "/scenario", "/api/screen", "/screen", "/match/", "/search/", "/analysis", "/trade",
          "/graph", "/api/chokepoints", "/api/check", "/api/gap", "/api/trace/", "/api/neighbours/")
 
@@ -30,8 +38,8 @@ def heavy(scope) -> bool:
 class Budget:
     """ASGI middleware: a time budget for every request and slots for heavy ones."""
 
-    def __init__(self, app, seconds: float = BUDGET, slots: int | None = None):
-        self.app, self.seconds, self.n = app, seconds, slots or os.cpu_count() or 2
+    def __init__(self, app, seconds: float | None = None, slots: int | None = None):
+        self.app, self.seconds, self.n = app, seconds or budget(), slots or os.cpu_count() or 2
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     def slots(self) -> asyncio.Semaphore:
