@@ -62,7 +62,11 @@ class Budget:
             await send(message)
 
         task = asyncio.ensure_future(self._run(scope, receive, guarded, state))
-        done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        except asyncio.CancelledError:  # the server is stopping: so is the route
+            task.cancel()
+            raise
         if task in done or state["started"]:
             await task  # an answer (or a response already streaming) is the route's
             return
