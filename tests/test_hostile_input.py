@@ -192,3 +192,12 @@ def test_the_cli_says_one_line_and_exits_1(tmp_path, mini_db, args):
     result = run_cli(*args, str(path), db=mini_db)
     assert_user_error(result, "sdn-2024-01-01.csv")
     assert len(result.err.strip().splitlines()) == 1 and len(result.err.strip()) <= MAX_LINE + len("error: "), result
+
+
+def test_a_huge_unit_or_held_path_in_a_dataset_is_a_problem_not_a_hang(tmp_path):
+    folder = dataset_with(tmp_path, "")
+    claims = (MINI / "claims" / "design.yaml").read_text()
+    write(folder / "claims" / "design.yaml", claims.replace("unit: wafer_200mm/month", f"unit: wafer_200mm{'x' * 140_000}"))
+    write(folder / "sources.yaml", (MINI / "sources.yaml").read_text().replace("held: seeds/mini.txt", f"held: {'d/' * 3_000}x"))
+    problems = [str(p) for p in validate(load_dataset(folder), shared=MINI_SHARED).problems]
+    assert any("unit of 140,0" in p for p in problems), problems

@@ -43,6 +43,9 @@ def held_text(shared: Path | None, relative: str) -> tuple[str, str] | None:
     if shared is None:
         return None
     path = shared / relative
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return None
+    except (OSError, ValueError):  # a name too long for the file system, or with a NUL byte
         return None
     return _read(path)

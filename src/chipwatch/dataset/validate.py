@@ -9,6 +9,7 @@ from pathlib import Path
 
 from chipwatch.dataset.held import find_shared, held_text, squash
 from chipwatch.dataset.load import Dataset, Problem
+from chipwatch.errors import excerpt
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity, parse_quantity, parse_unit, same_quantity, ureg
 from chipwatch.model.records import Claim, Entity, Range
@@ -25,6 +26,9 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+MAX_PARSED = 200  # characters in a unit, a figure as written or a value text: longer ones are not parsed (pint is slow on them)
 
 
 def _suggest(word: str, options) -> str:
@@ -80,14 +84,14 @@ class Validator:
             if relative not in self._missing_held:
                 self._missing_held.add(relative)
                 where = self.shared or "(no shared folder found; set CHIPWATCH_SHARED)"
-                self.report.notes.append(f"held text {relative} not found under {where}: quotes of '{sid}' not checked")
+                self.report.notes.append(f"held text {excerpt(relative, 80)} not found under {where}: quotes of '{sid}' not checked")
             return None
         digest, text = got
         if sha and digest != sha:
             key = f"sha:{relative}"
             if key not in self._missing_held:
                 self._missing_held.add(key)
-                self.add("source", sid, f"held text {relative} has sha256 {digest[:12]}…, not the {sha[:12]}… recorded; quotes were checked against another version")
+                self.add("source", sid, f"held text {excerpt(relative, 80)} has sha256 {digest[:12]}…, not the {sha[:12]}… recorded; quotes were checked against another version")
         return got
 
     def quote(self, kind: str, rid: str, source: str, quote: str, path: tuple) -> None:
@@ -156,10 +160,14 @@ class Validator:
 
     def value(self, c: Claim, pred) -> None:
         kind, v = pred.value_kind, c.value
+        for name, text in (("unit", c.unit), ("as_written", c.as_written), ("value", v if kind != "text" else None)):
+            if isinstance(text, str) and len(text) > MAX_PARSED:
+                self.add("claim", c.id, f"{name} of {len(text):,} characters: write it in at most {MAX_PARSED}", (name,))
+                return
         try:
             if kind == "quantity":
                 if not isinstance(v, (int, float, Range)) or isinstance(v, bool):
-                    raise ValueError(f"a quantity is a number or {{min, max}}, got {v!r}")
+                    raise ValueError(f"a quantity is a number or {{min, max}}, got {excerpt(repr(v))}")
                 unit = parse_unit(c.unit) if c.unit else None
                 if unit is None:
                     raise ValueError("a quantity needs a unit (e.g. nm, t/year, wafer_200mm/month, USD)")
@@ -174,7 +182,7 @@ class Validator:
                 elif isinstance(v, (int, float)) and not isinstance(v, bool):
                     bounds = [v]
                 else:
-                    raise ValueError(f"a percent is a number 0-100, got {v!r}")
+                    raise ValueError(f"a percent is a number 0-100, got {excerpt(repr(v))}")
                 if any(not 0 <= b <= 100 for b in bounds):
                     raise ValueError(f"percent {v} is outside 0-100")
             elif kind == "purity":
@@ -183,9 +191,9 @@ class Validator:
                 PartialDate.parse(v)
             elif kind == "integer":
                 if not isinstance(v, int) or isinstance(v, bool):
-                    raise ValueError(f"expected a whole number, got {v!r}")
+                    raise ValueError(f"expected a whole number, got {excerpt(repr(v))}")
             elif kind == "text" and not isinstance(v, str):
-                raise ValueError(f"expected text, got {v!r}")
+                raise ValueError(f"expected text, got {excerpt(repr(v))}")
         except ValueError as exc:
             self.add("claim", c.id, f"bad value for '{c.predicate}': {exc}", ("value",))
 
