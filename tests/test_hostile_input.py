@@ -13,6 +13,7 @@ from chipwatch.dataset import load_dataset, validate
 from chipwatch.errors import MAX_LINE, ChipwatchError
 from chipwatch.importers.eto import eto_dataset
 from chipwatch.scenarios import load_scenario
+from chipwatch.scenarios.model import BUNDLED
 from chipwatch.screening.lists import bis, ftm, ofac, un
 from chipwatch.trade.importers import chpl, eurostat_xlsx
 
@@ -201,3 +202,14 @@ def test_a_huge_unit_or_held_path_in_a_dataset_is_a_problem_not_a_hang(tmp_path)
     write(folder / "sources.yaml", (MINI / "sources.yaml").read_text().replace("held: seeds/mini.txt", f"held: {'d/' * 3_000}x"))
     problems = [str(p) for p in validate(load_dataset(folder), shared=MINI_SHARED).problems]
     assert any("unit of 140,0" in p for p in problems), problems
+
+
+BASELINE = BUNDLED / "baseline.yaml"
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("name: s\nextends: " + "x" * 5_000 + "\n", "no scenario 'xxx"),
+    (BASELINE.read_text().replace("unit: wafer_200mm/month", "unit: wafer_200mm" + "x" * 140_000, 1), "a unit of 140,0"),
+])
+def test_a_scenario_with_a_huge_name_or_unit_is_one_line_not_a_hang(tmp_path, text, expect):
+    one_line_error(lambda: load_scenario(write(tmp_path / "s.yaml", text)), "s.yaml:", expect)

@@ -353,19 +353,27 @@ _NOT_INHERITED = {"name", "title", "description", "extends", "motivated_by", "re
                   "capacity_multipliers", "cost_shocks", "floors"}
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the file system cannot hold (too long, a NUL byte) does not."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _resolve_file(name_or_path: str, relative_to: Path | None = None) -> Path:
     bundled = BUNDLED / f"{name_or_path}.yaml"
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_path) and bundled.exists():
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name_or_path) and _exists(bundled):
         return bundled
     path = Path(name_or_path)
     if relative_to is not None and not path.is_absolute():
         candidate = relative_to.parent / path
-        if candidate.exists():
+        if _exists(candidate):
             return candidate
-    if path.exists():
+    if _exists(path):
         return path
     names = ", ".join(bundled_names())
-    raise ChipwatchError(f"no scenario '{name_or_path}': not a bundled scenario ({names}) nor a file")
+    raise ChipwatchError(f"no scenario '{excerpt(name_or_path, 60)}': not a bundled scenario ({names}) nor a file")
 
 
 def bundled_names() -> list[str]:
@@ -587,7 +595,13 @@ def _check(sc: Scenario) -> None:
         raise sc.error(("assumed_arcs",), f"id '{sorted(dup)[0]}' is used twice in assumed_arcs/assumed_sources — ids must be unique")
 
 
+MAX_UNIT = 200  # characters in a unit; longer ones are not parsed (pint is slow on them)
+
+
 def _check_unit(sc: Scenario, i: int, a: Assumption, unit: str | None) -> None:
+    if a.unit and len(a.unit) > MAX_UNIT:
+        raise sc.error(("assumptions", i, "unit"), f"a unit of {len(a.unit):,} characters — write it in at most {MAX_UNIT}, "
+                                                   "e.g. wafer_200mm/month")
     if unit is None:
         if a.unit not in DIMENSIONLESS_UNITS:
             try:
@@ -595,13 +609,13 @@ def _check_unit(sc: Scenario, i: int, a: Assumption, unit: str | None) -> None:
             except ValueError:
                 ok = False
             if not ok:
-                raise sc.error(("assumptions", i, "unit"), f"unit '{a.unit}' for {a.name} — this is a pure number: write unit: {'share' if a.name.startswith(('coverage', 'partner_loss')) else 'ratio'}")
+                raise sc.error(("assumptions", i, "unit"), f"unit '{excerpt(a.unit)}' for {excerpt(a.name)} — this is a pure number: write unit: {'share' if a.name.startswith(('coverage', 'partner_loss')) else 'ratio'}")
         return
     try:
         got = parse_unit(a.unit)
         factor = ureg.Quantity(1, got).to(parse_unit(unit)).magnitude
     except Exception:  # noqa: BLE001 - pint raises several kinds; all mean "wrong unit"
-        raise sc.error(("assumptions", i, "unit"), f"unit '{a.unit}' for {a.name} does not convert to {unit} — write it in {unit} (or e.g. wafer_150mm/month)") from None
+        raise sc.error(("assumptions", i, "unit"), f"unit '{excerpt(a.unit)}' for {excerpt(a.name)} does not convert to {unit} — write it in {unit} (or e.g. wafer_150mm/month)") from None
     a._factor = factor
 
 
