@@ -213,3 +213,11 @@ BASELINE = BUNDLED / "baseline.yaml"
 ])
 def test_a_scenario_with_a_huge_name_or_unit_is_one_line_not_a_hang(tmp_path, text, expect):
     one_line_error(lambda: load_scenario(write(tmp_path / "s.yaml", text)), "s.yaml:", expect)
+
+
+def test_eto_an_input_without_a_stage_id_is_not_put_in_a_stage_without_one(tmp_path):
+    stages, inputs = ((FIXTURES / "eto" / name).read_text() for name in ("stages.csv", "inputs.csv"))
+    folder = eto_folder(tmp_path, stages=stages + ",Odd,x\n", inputs=inputs + "N9,Odd input,tool_resource,Odd,,x\n")
+    ds = eto_dataset(folder, [])  # was: an empty quote the Evidence model refused, a traceback
+    assert not [c for c in ds.claims if c.subject == "eto-odd-input" and c.predicate == "input_to"]
+

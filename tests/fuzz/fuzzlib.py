@@ -118,7 +118,7 @@ def _replace_json(data: bytes, pos: int, path: int, value) -> bytes:
     i = pos % len(lines)
     try:
         record = json.loads(lines[i])
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: no value to replace
         return data
     node = record
     while isinstance(node, (dict, list)) and node and path:
@@ -278,6 +278,7 @@ def run(target: Target, count: int, seed: int = 0, timeout: float = 5.0,
         if progress and stats.cases % 10_000 == 0:
             progress(stats)
 
+    check(target, work, corpus[0], timeout=600.0)  # warm-up, not counted: first imports and data loads take seconds
     start = time.monotonic()
     try:
         body()

@@ -10,9 +10,12 @@ Providers already in the store (TSMC, SMIC, …) are linked by name, not duplica
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import rigour.territories as territories
+from pydantic import ValidationError
 
 from chipwatch.dataset.load import Dataset
 from chipwatch.errors import ChipwatchError, excerpt
@@ -62,6 +65,17 @@ def _licence(folder: Path) -> str | None:
     return next((excerpt(line, 200) for line in text.splitlines() if line.strip()), None)
 
 
+@contextmanager
+def _cells(path: Path, line: int) -> Iterator[None]:
+    """Cells a record refuses (an empty name or quote, …) as one line naming the file and line."""
+    try:
+        yield
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ChipwatchError(f"{path}:{line}: {'.'.join(map(str, err['loc'])) or 'row'}: {err['msg']} "
+                             f"(got {excerpt(repr(err.get('input')))}); fix the row") from None
+
+
 def _evidence(name: str, line: int, printed: str) -> Evidence:
     return Evidence(source=SOURCE_ID, locator=f"{name} line {line}", quote=printed)
 
@@ -100,71 +114,77 @@ def eto_dataset(folder: str | Path, store_entities: list[Entity]) -> Dataset:
                 companies.setdefault(name_key(n), e.id)
     entities: dict[str, Entity] = {}
     inputs: dict[str, str] = {}  # ETO id (inputs and stages) -> entity id
-    for _, row, _ in tables["stages.csv"]:
-        eid = f"eto-stage-{_slug(row['stage_name'])}"
-        inputs[row["stage_id"]] = eid
-        entities[eid] = Entity(id=eid, type="technology", names={"en": f"{row['stage_name']} (stage)"},
-                               note=f"ETO supply-chain stage {row['stage_id']}")
-    for _, row, _ in tables["inputs.csv"]:
-        etype = INPUT_TYPES.get(row["type"])
-        if etype is None:
-            raise ChipwatchError(f"{folder / 'inputs.csv'}: input {excerpt(row['input_id'])} has type '{excerpt(row['type'])}'; "
-                                 f"known types: {', '.join(INPUT_TYPES)}")
-        eid = f"eto-{_slug(row['input_name'])}"
-        inputs[row["input_id"]] = eid
-        note = f"ETO input {row['input_id']}" + (f", stage {row['stage_name']}" if row.get("stage_name") else "")
-        entities[eid] = Entity(id=eid, type=etype, names={"en": row["input_name"]}, note=note)
+    for line, row, _ in tables["stages.csv"]:
+        with _cells(folder / "stages.csv", line):
+            eid = f"eto-stage-{_slug(row['stage_name'])}"
+            inputs[row["stage_id"]] = eid
+            entities[eid] = Entity(id=eid, type="technology", names={"en": f"{row['stage_name']} (stage)"},
+                                   note=f"ETO supply-chain stage {row['stage_id']}")
+    for line, row, _ in tables["inputs.csv"]:
+        with _cells(folder / "inputs.csv", line):
+            etype = INPUT_TYPES.get(row["type"])
+            if etype is None:
+                raise ChipwatchError(f"{folder / 'inputs.csv'}:{line}: input {excerpt(row['input_id'])} has type '{excerpt(row['type'])}'; "
+                                     f"known types: {', '.join(INPUT_TYPES)}")
+            eid = f"eto-{_slug(row['input_name'])}"
+            inputs[row["input_id"]] = eid
+            note = f"ETO input {row['input_id']}" + (f", stage {row['stage_name']}" if row.get("stage_name") else "")
+            entities[eid] = Entity(id=eid, type=etype, names={"en": row["input_name"]}, note=note)
     providers: dict[str, str] = {}
-    for _, row, _ in tables["providers.csv"]:
-        if row["provider_type"] == "country":
-            eid = _country_id(row["provider_name"], known_countries, entities)
-            if eid is None:  # "Various countries", "Europe": keep as a group
-                eid = f"eto-{_slug(row['alias'] or row['provider_name'])}"
-                entities.setdefault(eid, Entity(id=eid, type="country_group", names={"en": row["alias"] or row["provider_name"]}))
-        else:
-            territory = territories.lookup_territory(row["country"]) if row["country"] else None
-            eid = companies.get(name_key(row["provider_name"])) or f"eto-{_slug(row['provider_name'])}"
-            if eid not in companies.values():
-                aliases = [row["alias"]] if row.get("alias") else []
-                entities.setdefault(eid, Entity(id=eid, type="company", names={"en": row["provider_name"]}, aliases=aliases,
-                                                country=territory.code.upper() if territory and len(territory.code) == 2 else None))
-        providers[row["provider_id"]] = eid
+    for line, row, _ in tables["providers.csv"]:
+        with _cells(folder / "providers.csv", line):
+            if row["provider_type"] == "country":
+                eid = _country_id(row["provider_name"], known_countries, entities)
+                if eid is None:  # "Various countries", "Europe": keep as a group
+                    eid = f"eto-{_slug(row['alias'] or row['provider_name'])}"
+                    entities.setdefault(eid, Entity(id=eid, type="country_group", names={"en": row["alias"] or row["provider_name"]}))
+            else:
+                territory = territories.lookup_territory(row["country"]) if row["country"] else None
+                eid = companies.get(name_key(row["provider_name"])) or f"eto-{_slug(row['provider_name'])}"
+                if eid not in companies.values():
+                    aliases = [row["alias"]] if row.get("alias") else []
+                    entities.setdefault(eid, Entity(id=eid, type="company", names={"en": row["provider_name"]}, aliases=aliases,
+                                                    country=territory.code.upper() if territory and len(territory.code) == 2 else None))
+            providers[row["provider_id"]] = eid
     claims: list[Claim] = []
     for line, row, printed in tables["inputs.csv"]:  # processes belong to a stage
-        stage = inputs.get(row.get("stage_id") or "")
-        if stage and row["stage_id"] in printed:
-            quote = printed[: printed.index(row["stage_id"]) + len(row["stage_id"])]
-            claims.append(Claim(id=f"eto-input-to-{_slug(row['input_id'])}-{_slug(row['stage_id'])}",
-                                subject=inputs[row["input_id"]], predicate="input_to", object=stage,
-                                evidence=[Evidence(source=SOURCE_ID, locator=f"inputs.csv line {line}", quote=quote)]))
+        with _cells(folder / "inputs.csv", line):
+            stage = inputs.get(row["stage_id"]) if row["stage_id"] else None  # not a stage without an id
+            if stage and row["stage_id"] in printed:
+                quote = printed[: printed.index(row["stage_id"]) + len(row["stage_id"])]
+                claims.append(Claim(id=f"eto-input-to-{_slug(row['input_id'])}-{_slug(row['stage_id'])}",
+                                    subject=inputs[row["input_id"]], predicate="input_to", object=stage,
+                                    evidence=[Evidence(source=SOURCE_ID, locator=f"inputs.csv line {line}", quote=quote)]))
     for line, row, printed in tables["provision.csv"]:
-        subject, item = providers.get(row["provider_id"]), inputs.get(row["provided_id"])
-        if subject is None or item is None:
-            raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: unknown "
-                                 f"{'provider ' + excerpt(row['provider_id']) if subject is None else 'input ' + excerpt(row['provided_id'])}; "
-                                 f"it must be an id of {'providers' if subject is None else 'inputs'}.csv")
-        try:
-            share = float(row["share_provided"]) if row["share_provided"] else None
-        except ValueError:
-            raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: share_provided '{excerpt(row['share_provided'])}' is not a number; "
-                                 "give a share in %, e.g. 12.5, or leave it empty") from None
-        year = {"year": row["year"]} if row["year"] else {}
-        evidence = [_evidence("provision.csv", line, printed)]
-        if share is None:  # a provider without a share: it makes or can do the input, share unknown
-            predicate = "has_capability" if entities[item].type == "technology" else "produces"
-            claims.append(Claim(id=f"eto-provides-{_slug(row['provider_id'])}-{_slug(row['provided_id'])}",
-                                subject=subject, predicate=predicate, object=item, qualifiers=year, evidence=evidence))
-            continue
-        claims.append(Claim(id=f"eto-share-{_slug(row['provider_id'])}-{_slug(row['provided_id'])}", subject=subject,
-                            predicate="market_share", object=item, value=share,
-                            qualifiers={"scope": "global market (ETO)", **year}, evidence=evidence))
+        with _cells(folder / "provision.csv", line):
+            subject, item = providers.get(row["provider_id"]), inputs.get(row["provided_id"])
+            if subject is None or item is None:
+                raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: unknown "
+                                     f"{'provider ' + excerpt(row['provider_id']) if subject is None else 'input ' + excerpt(row['provided_id'])}; "
+                                     f"it must be an id of {'providers' if subject is None else 'inputs'}.csv")
+            try:
+                share = float(row["share_provided"]) if row["share_provided"] else None
+            except ValueError:
+                raise ChipwatchError(f"{folder / 'provision.csv'}:{line}: share_provided '{excerpt(row['share_provided'])}' is not a number; "
+                                     "give a share in %, e.g. 12.5, or leave it empty") from None
+            year = {"year": row["year"]} if row["year"] else {}
+            evidence = [_evidence("provision.csv", line, printed)]
+            if share is None:  # a provider without a share: it makes or can do the input, share unknown
+                predicate = "has_capability" if entities[item].type == "technology" else "produces"
+                claims.append(Claim(id=f"eto-provides-{_slug(row['provider_id'])}-{_slug(row['provided_id'])}",
+                                    subject=subject, predicate=predicate, object=item, qualifiers=year, evidence=evidence))
+                continue
+            claims.append(Claim(id=f"eto-share-{_slug(row['provider_id'])}-{_slug(row['provided_id'])}", subject=subject,
+                                predicate="market_share", object=item, value=share,
+                                qualifiers={"scope": "global market (ETO)", **year}, evidence=evidence))
     for line, row, printed in tables["sequence.csv"]:
-        a = inputs.get(row["input_id"])
-        for pred, target in (("input_to", row["goes_into_id"]), ("kind_of", row["is_type_of_id"])):
-            if target and a and target in inputs:
-                claims.append(Claim(id=f"eto-{pred.replace('_', '-')}-{_slug(row['input_id'])}-{_slug(target)}",
-                                    subject=a, predicate=pred, object=inputs[target],
-                                    evidence=[_evidence("sequence.csv", line, printed)]))
+        with _cells(folder / "sequence.csv", line):
+            a = inputs.get(row["input_id"])
+            for pred, target in (("input_to", row["goes_into_id"]), ("kind_of", row["is_type_of_id"])):
+                if target and a and target in inputs:
+                    claims.append(Claim(id=f"eto-{pred.replace('_', '-')}-{_slug(row['input_id'])}-{_slug(target)}",
+                                        subject=a, predicate=pred, object=inputs[target],
+                                        evidence=[_evidence("sequence.csv", line, printed)]))
     ds = Dataset(root=folder, meta={"id": DATASET, "title": source.title, "imported": True},
                  sources=[source], entities=list(entities.values()), claim_files=[folder / "provision.csv"])
     ds.loaded = [(folder / "provision.csv", claims)]
