@@ -196,7 +196,7 @@ def test_a_full_disk_during_a_list_import_is_one_line(store, warm):
     out, err = p.communicate(timeout=120)
     assert p.returncode == 1 and "Traceback" not in err, err
     (line,) = err.strip().splitlines()
-    assert line.startswith("error: ") and "File too large while writing the new store" in line, line
+    assert line.startswith("error: ") and "File too large while writing its new copy" in line, line
     assert store.read_bytes() == before and _temps(store) == []
 
 

@@ -188,5 +188,5 @@ def write_error(db: Path, tmp: Path, exc: Exception) -> ChipwatchError:
         first = (str(exc).splitlines() or [type(exc).__name__])[0]
         m = _DUCKDB_FILE.search(first)
         reason = m[2] if m else first
-    return ChipwatchError(f"{tmp}: {reason[:160]} while writing the new store; {db} is unchanged and the "
-                          f"partial copy was removed; free disk space in {db.absolute().parent} (or fix the cause) and run it again")
+    return ChipwatchError(f"{db} is unchanged: {reason[:120]} while writing its new copy {tmp.name}, which was "
+                          f"removed; free disk space in its folder (or fix the cause) and run it again")
