@@ -221,3 +221,13 @@ def test_eto_an_input_without_a_stage_id_is_not_put_in_a_stage_without_one(tmp_p
     ds = eto_dataset(folder, [])  # was: an empty quote the Evidence model refused, a traceback
     assert not [c for c in ds.claims if c.subject == "eto-odd-input" and c.predicate == "input_to"]
 
+
+
+def test_a_unit_pint_cannot_tokenize_is_a_problem(tmp_path):
+    folder = dataset_with(tmp_path, "")
+    write(folder / "claims" / "design.yaml", (MINI / "claims" / "design.yaml").read_text()
+          .replace("unit: wafer_200mm/month", "unit: wafer_200mm/(month"))
+    problems = [str(p) for p in validate(load_dataset(folder), shared=MINI_SHARED).problems]
+    assert any("bad value for 'capacity'" in p for p in problems), problems
+    text = BASELINE.read_text().replace("unit: share", "unit: (share", 1)
+    one_line_error(lambda: load_scenario(write(tmp_path / "s.yaml", text)), "s.yaml:", "this is a pure number")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chipwatch.dataset.held import find_shared, held_text, squash
 from chipwatch.dataset.load import Dataset, Problem
-from chipwatch.errors import excerpt
+from chipwatch.errors import excerpt, first_line
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity, parse_quantity, parse_unit, same_quantity, ureg
 from chipwatch.model.records import Claim, Entity, Range
@@ -29,6 +29,17 @@ class ValidationReport:
 
 
 MAX_PARSED = 200  # characters in a unit, a figure as written or a value text: longer ones are not parsed (pint is slow on them)
+
+
+def _read(parse, *args):
+    """`parse(*args)` for a unit or quantity; pint's parser also raises tokenize and other
+    errors on text such as '(' — all become the ValueError the checks report."""
+    try:
+        return parse(*args)
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the parser raises means "not a unit"
+        raise ValueError(f"cannot read {excerpt(repr(args[0]))} ({first_line(exc, 60)})") from None
 
 
 def _suggest(word: str, options) -> str:
@@ -168,7 +179,7 @@ class Validator:
             if kind == "quantity":
                 if not isinstance(v, (int, float, Range)) or isinstance(v, bool):
                     raise ValueError(f"a quantity is a number or {{min, max}}, got {excerpt(repr(v))}")
-                unit = parse_unit(c.unit) if c.unit else None
+                unit = _read(parse_unit, c.unit) if c.unit else None
                 if unit is None:
                     raise ValueError("a quantity needs a unit (e.g. nm, t/year, wafer_200mm/month, USD)")
                 if pred.dimension:
@@ -186,7 +197,7 @@ class Validator:
                 if any(not 0 <= b <= 100 for b in bounds):
                     raise ValueError(f"percent {v} is outside 0-100")
             elif kind == "purity":
-                parse_purity(v)
+                _read(parse_purity, v)
             elif kind == "date":
                 PartialDate.parse(v)
             elif kind == "integer":
@@ -199,10 +210,10 @@ class Validator:
 
     def _as_written(self, c: Claim, v: float) -> None:
         try:
-            written = parse_quantity(c.as_written)
+            written = _read(parse_quantity, c.as_written)
+            stated = _read(parse_quantity, v, c.unit)
         except ValueError:
             return  # prose such as "250-65 奈米" is kept as written, not compared
-        stated = parse_quantity(v, c.unit)
         if str(written.units) != "dimensionless" and not same_quantity(written, stated):
             self.add("claim", c.id, f"as_written '{c.as_written}' reads as {written:~P}, but value and unit say {stated:~P}", ("as_written",))
 

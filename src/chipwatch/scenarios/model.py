@@ -606,7 +606,7 @@ def _check_unit(sc: Scenario, i: int, a: Assumption, unit: str | None) -> None:
         if a.unit not in DIMENSIONLESS_UNITS:
             try:
                 ok = parse_unit(a.unit).dimensionless
-            except ValueError:
+            except Exception:  # noqa: BLE001 - pint raises several kinds (tokenize errors too); all mean "not a unit"
                 ok = False
             if not ok:
                 raise sc.error(("assumptions", i, "unit"), f"unit '{excerpt(a.unit)}' for {excerpt(a.name)} — this is a pure number: write unit: {'share' if a.name.startswith(('coverage', 'partner_loss')) else 'ratio'}")
