@@ -291,3 +291,15 @@ def test_the_cycle_collector_is_paused_while_screening_and_restored(lists_db, mo
     with pytest.raises(ZeroDivisionError):
         run(lists_db, {"q": Query(["Baikal Electronics"])}, engine="memory")
     assert gc.isenabled()
+
+
+def test_a_csv_whose_names_start_with_an_apostrophe_is_read_as_written():
+    """The sniffer picks the delimiter only: names opening with an apostrophe ('ABD
+    AL-RAHMAN …, name_bench's clan-nisbah rows) are no quotes (it took ' for the quote
+    and refused the file)."""
+    from chipwatch.screening.batch import parse_queries
+
+    lines = (need_shared("data", "name_bench") / "cases.csv").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if "'ABD AL-RAHMAN KHALAF" in line) - 10
+    got = parse_queries("\n".join([lines[0]] + lines[start:start + 11]) + "\n", "cases.csv", column="name1")
+    assert len(got) == 11 and got["12"].names[0].startswith("'ABD AL-RAHMAN KHALAF 'UBAYD JUDAY'"), got

@@ -43,11 +43,11 @@ def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
 def _rows(text: str, where: str):
     """The CSV's rows as (line number, fields), after one newline style and a sniffed dialect."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    try:  # the delimiter only: a name that starts with an apostrophe ('Ndrangheta) is no quote
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect=dialect, strict=True)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     previous = 0
     while True:
         try:
