@@ -21,11 +21,7 @@ def test_no_traceback_no_hang(name, tmp_path):
     assert not found, f"{stats.tracebacks} tracebacks, {stats.hangs} hangs in {stats.cases} cases (saved in {tmp_path}): {found}"
 
 
-SNIFFED = pytest.mark.xfail(reason="screening/batch.py: csv.Sniffer takes ' for the quote character when names start "
-                                   "with an apostrophe ('ABD AL-RAHMAN …) and strict mode then refuses a valid CSV")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=SNIFFED) if n == "screening-csv" else n for n in fuzzlib.TARGETS])
+@pytest.mark.parametrize("name", list(fuzzlib.TARGETS))
 def test_every_seed_reads_cleanly(name, tmp_path):
     """The unmutated seeds are valid input: mutations start from files the importer accepts."""
     target = fuzzlib.TARGETS[name]
