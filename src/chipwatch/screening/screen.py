@@ -23,12 +23,11 @@ of a list is older than `max_age_days`.
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from chipwatch.cycles import no_gc
 from chipwatch.errors import ChipwatchError
 from chipwatch.i18n import t
 from chipwatch.screening.blocking import SqlBlocker
@@ -303,23 +302,11 @@ def screen(store: Store, queries: dict[str, Query], lists: list[str] | None = No
         hits, bridges = _in_shards(store, queries, workers, progress, lists=lists, threshold=threshold, limit=limit,
                                    engine=engine, review_below=review_below, max_age_days=max_age_days, today=today)
         return screening_of(hits, versions, max_age_days, today, bridges)
-    with paused_gc():
+    with no_gc():  # full collections walking the loaded indexes were most of a batch's time
         out, bridged = _screen(store, queries, versions, threshold, limit, engine, review_below, today, progress, chunk)
     return screening_of(out, versions, max_age_days, today, {qid: via for qid, (_, via) in bridged.items() if via})
 
 
-@contextmanager
-def paused_gc():
-    """Python's cycle collector paused for a screening: a batch makes millions of short-lived
-    objects beside the indexes it holds, and every full collection walks all of them (2.5
-    times the work for a batch on DuckDB). Screening makes no cycles; refcounts free the rest."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _screen(store: Store, queries: dict[str, Query], versions: list[ListVersion], threshold: float, limit: int,

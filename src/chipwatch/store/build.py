@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from chipwatch import __version__
+from chipwatch.cycles import no_gc
 from chipwatch.dataset import Dataset, Problem, Validator, load_dataset
 from chipwatch.dataset.held import find_shared
 from chipwatch.errors import BuildError, ChipwatchError
@@ -26,7 +27,6 @@ from chipwatch.store.write import (
     header_tables,
     insert,
     new_file,
-    no_gc,
 )
 
 

@@ -3,7 +3,6 @@ replacement under the store's write lock. Used by `build` (new store) and the im
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -132,16 +131,6 @@ def insert(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> dict[
     return {name: table.num_rows for name, table in tables.items()}
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Building makes millions of small objects and no cycles: the cyclic GC only slows it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @contextmanager
