@@ -18,6 +18,7 @@ from chipwatch.api import Chipwatch
 from chipwatch.errors import ChipwatchError
 from chipwatch.server.cache import ByteLRU
 from chipwatch.store import Store, default_db_path
+from chipwatch.store.lock import pid_alive
 
 log = logging.getLogger("chipwatch.server")
 CURRENT: contextvars.ContextVar[Generation] = contextvars.ContextVar("chipwatch_generation")
@@ -33,14 +34,6 @@ def file_key(path: Path) -> tuple[int, int, int, int] | None:
     return s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Generation:
@@ -88,7 +81,7 @@ def remove_stale_links(db: Path) -> None:
     """Links left by a server that was killed (its pid is gone)."""
     for link in db.parent.glob(f".{db.name}.serving-*-*"):
         pid = link.name.rsplit("-", 2)[-2]
-        if pid.isdigit() and not alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             link.unlink(missing_ok=True)
 
 

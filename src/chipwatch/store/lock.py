@@ -127,14 +127,15 @@ def remove_stale(db: Path) -> list[Path]:
     removed = []
     for found in db.parent.glob(glob.escape(prefix) + "*"):
         pid = found.name[len(prefix):].split(".")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             with suppress(FileNotFoundError):
                 found.unlink()
                 removed.append(found)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process runs under this pid (a zombie does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
