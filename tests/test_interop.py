@@ -9,7 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import assert_user_error, run_cli
+from conftest import assert_user_error, need_shared, run_cli
 
 from chipwatch.store import Store
 
@@ -65,12 +65,39 @@ def test_graphml_as_of_drops_claims_not_valid_then(russia_db, tmp_path):
     assert not back.has_edge("tsmc", "baikal-m") and back.has_edge("mikron", "baikal-m")
 
 
-def test_gexf_loads_back(russia_db, tmp_path):
+def test_gexf_is_valid_gexf_1_3_and_loads_back(russia_db, tmp_path):
+    from lxml import etree
+
+    xsd = need_shared("data", "gexf", "1.3", "gexf.xsd")
     out = tmp_path / "g.gexf"
     export(russia_db, "gexf", out)
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    doc = etree.parse(str(out))
+    assert schema.validate(doc), schema.error_log
+    assert doc.getroot().get("version") == "1.3"
     back = nx.read_gexf(out)
     with Store(russia_db) as s:
         assert back.number_of_nodes() == s.counts()["entities"]
+        assert back.number_of_edges() == int(s.claims().object.notna().sum())
+    edge = back.get_edge_data("tsmc", "baikal-m")["tsmc-fabricates-baikal-m"]
+    assert (edge["predicate"], edge["valid_from"], edge["valid_to"]) == ("fabricates", "2020", "2022")
+    assert (edge["start"], edge["end"]) == ("2020-01-01", "2022-12-31")  # the years the claim covers
+    assert back.nodes["baikal-electronics"]["label_zh"] == "貝加爾電子"
+
+
+def test_gexf_schema_check_has_teeth(russia_db, tmp_path):
+    """What the old export wrote (a graph `name`, version 1.2draft) fails the same check."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(need_shared("data", "gexf", "1.3", "gexf.xsd"))))
+    out = tmp_path / "g.gexf"
+    export(russia_db, "gexf", out)
+    doc = etree.parse(str(out))
+    doc.getroot().find("{http://gexf.net/1.3}graph").set("name", "")
+    assert not schema.validate(doc)
+    doc = etree.parse(str(out))
+    doc.getroot().set("version", "1.2draft")
+    assert not schema.validate(doc)
 
 
 def test_neo4j_csv_folder(russia_db, tmp_path):
