@@ -1,6 +1,5 @@
-"""Exports checked by real clients: followthemoney, NetworkX, Neo4j CSV headers."""
+"""Exports checked by real clients: followthemoney, NetworkX, lxml (GEXF 1.3 XSD)."""
 
-import csv
 import json
 import shutil
 import subprocess
@@ -98,21 +97,6 @@ def test_gexf_schema_check_has_teeth(russia_db, tmp_path):
     doc = etree.parse(str(out))
     doc.getroot().set("version", "1.2draft")
     assert not schema.validate(doc)
-
-
-def test_neo4j_csv_folder(russia_db, tmp_path):
-    out = tmp_path / "neo4j"
-    export(russia_db, "neo4j-csv", out)
-    with open(out / "entities.csv", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    assert rows[0][:2] == ["id:ID", ":LABEL"] and any(r[0] == "mcst" and "Company" in r[1] for r in rows)
-    with open(out / "relationships.csv", encoding="utf-8") as fh:
-        rels = list(csv.DictReader(fh))
-    with Store(russia_db) as s:
-        assert len(rels) == s.counts()["claims"]
-    ids = {r[0] for r in rows} | {r["id:ID"] for r in csv.DictReader(open(out / "values.csv", encoding="utf-8"))}
-    assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
-    assert not any(v == "nan" for r in rels for v in r.values())
 
 
 def test_export_errors(russia_db, tmp_path):
