@@ -82,6 +82,10 @@ def test_status_follows_the_article_wording(ds):
     assert planned and all(c.status == "planned" for c in planned)
     naura = [c for c in ds.claims if c.subject == "naura" and c.predicate == "supplies"]
     assert naura and all(c.status in ("speculated", "reported") for c in naura)
+    # the Irkutsk SiC fab is agreed (簽署協議…建立), not built: what it makes and who owns it are plans
+    irkutsk = {c.id: c.status for c in ds.claims if c.subject == "irkutsk-sic-fab"}
+    assert irkutsk["irkutsk-sic-fab-produces-sic-wafers"] == "planned"
+    assert irkutsk["irkutsk-sic-fab-owned-by-cetc"] == irkutsk["irkutsk-sic-fab-owned-by-ruselectronics"] == "planned"
 
 
 def test_numbers_of_the_article_are_claims(ds):

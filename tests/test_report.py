@@ -234,6 +234,11 @@ def test_claim_sentences(cw):
     assert en.sentence(claim) == "Mikron has a production capacity of about 5,000 200-mm wafers a month (monthly capacity (月產能))."
     assert "米克朗的產能為約每月 5,000 片 8 英寸晶圓" in zh.sentence(claim)
     assert zh.sentence(zh.ctx.claims["smic-fabricates-elbrus-16s"]).startswith("中芯國際代工製造 Elbrus-16S（2022 起")
+    # 僅足以滿足國內 10% 左右晶片製造的需求: a share of demand met, not a market share
+    nitol = en.ctx.claims["nitol-meets-10pct-domestic-chip-demand"]
+    assert en.sentence(nitol).startswith("Nitol Group can meet about 10% of the demand for semiconductor-grade polysilicon")
+    assert "market share" not in en.sentence(nitol) and "市占率" not in zh.sentence(nitol)
+    assert "滿足" in zh.sentence(nitol)
     text = zh.claim("smic-fabricates-elbrus-16s")
     assert text.badge == "speculated" and text.badge_label == "推測" and text.notes == [1]
 

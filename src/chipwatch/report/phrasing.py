@@ -19,6 +19,7 @@ SHOWN = ("node_nm", "wafer_inch", "item", "share_pct", "via", "to", "place", "se
          "program", "list", "according_to", "segment", "scope", "purpose")
 ENGLISH_ONLY = ("segment", "scope", "purpose")
 CURRENCIES = ("USD", "EUR", "CNY", "RUB", "TWD")
+DEMAND_MET = "share of demand met"  # the role of a market_share that is a share of demand met
 WAFER_MM = {4: 100, 5: 125, 6: 150, 8: 200, 12: 300}
 
 
@@ -168,6 +169,8 @@ class Phrasing:
         fields = {"s": s, "o": o or "", "v": v or "", "i": ""}
         if quals.get("item") and _has(f"{key}.item") and o:
             key, fields["i"] = f"{key}.item", ctx.name(str(quals.pop("item")))
+        elif pred == "market_share" and o and quals.get("role") == DEMAND_MET:
+            key = f"{key}.demand_met"  # a share of demand met, not of a market
         elif o and _has(f"{key}.obj"):
             key = f"{key}.obj"
         if not _has(key):
