@@ -49,6 +49,19 @@ def test_sql_ranking_is_the_memory_ranking(bench):
     differ = [(q.names[0], r, memory.rank(f)) for q, f, r in zip(queries, forms, sql, strict=True) if r != memory.rank(f)]
     assert not differ, differ[:3]
     assert sum(1 for r in sql if r) > 0.95 * len(queries)  # nearly every query finds candidates
+    # told the index's keys (big batches), the blocker sends no deletions of words it holds: same rows
+    assert SqlBlocker(DuckDBEngine(con), stored(con, "bench")).rank_many(forms, held=ix.df) == sql
+
+
+def test_words_the_index_holds_are_sent_without_deletion_variants():
+    from chipwatch.names.forms import NameForm
+    from chipwatch.screening.blocking import query_rows
+
+    form = NameForm(("baikal", "elektronika"), ())
+    every = {row[3] for row in query_rows(0, [form])[1] if row[2] == "d"}
+    assert every == {"baikal", "elektronika"}
+    told = {row[3] for row in query_rows(0, [form], held={"baikal"})[1] if row[2] == "d"}
+    assert told == {"elektronika"}
 
 
 def test_screening_hits_are_the_same_in_memory_and_in_sql(bench):

@@ -126,10 +126,15 @@ def cover_floor(version: str) -> float:
 
 
 def query_forms(query: Query) -> list[tuple[str, NameForm]]:
-    """(query name, form) for every form of every name of the query."""
-    kind = kind_of(query.schema)
-    known = query.known_forms or {}
-    return [(name, f) for name in query.names for f in (known.get(name) or reduced(name_forms(name, kind)))]
+    """(query name, form) for every form of every name of the query (made once per query:
+    each index screened, and the SQL blocker, asks for them)."""
+    got = query.__dict__.get("_forms")
+    if got is None:
+        kind = kind_of(query.schema)
+        known = query.known_forms or {}
+        got = query.__dict__["_forms"] = [(name, f) for name in query.names
+                                          for f in (known.get(name) or reduced(name_forms(name, kind)))]
+    return got
 
 
 def query_schema(query: Query, forms: Iterable[NameForm]) -> str:

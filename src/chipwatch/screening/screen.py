@@ -186,14 +186,16 @@ class Engine:
             return Matcher(ix).match_many(queries, threshold, limit)
         st = stored(con, version)
         forms = [[f for _, f in query_forms(q)] for q in queries]
-        ranked = SqlBlocker(self.sql, st, cover_floor(version)).rank_many(forms)
+        blocker = SqlBlocker(self.sql, st, cover_floor(version))
         if len(queries) <= SMALL:
+            ranked = blocker.rank_many(forms)
             ids = {(s.lower(), normalise_id(v)) for q in queries for s, vs in (q.identifiers or {}).items()
                    for v in ([vs] if isinstance(vs, str) else vs)}
             tokens = {t for fs in forms for f in fs for t in f.tokens}
             ix = IndexData.fetch(con, st, [nid for r in ranked for nid, _, _ in r], ids, tokens)
         else:
             ix = self.store.memo(("scoring", version), lambda: IndexData.load(con, version, False, symbols()))
+            ranked = blocker.rank_many(forms, held=ix.df)
         return Matcher(ix).match_many(queries, threshold, limit, ranked=ranked)
 
 
