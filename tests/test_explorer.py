@@ -218,3 +218,17 @@ def test_dataset_text_is_escaped(mini, mini_env, tmp_path):
             assert r.status_code == 200 and XSS not in r.text, page
         assert "&lt;script&gt;" in c.get("/entity/baikal-electronics").text
         assert c.get("/entity/baikal-electronics.json").json()["label_en"] == XSS
+
+
+def test_analysis_page_pages_filters_and_states_its_period(client):
+    data = client.get("/analysis.json?kind=single_source&top=5&offset=5").json()
+    assert data["as_of"] == "2024" and data["kind"] == "single_source"  # the latest year the data covers
+    assert len(data["chokepoints"]) == 5 and {f["kind"] for f in data["chokepoints"]} == {"single_source"}
+    assert data["chokepoint_matching"] < data["chokepoint_count"] and data["previous_offset"] == 0
+    html = client.get("/analysis?kind=single_source&top=5&offset=5").text
+    assert 'id="period"' in html and "as of 2024" in html and "Findings 6–10 of" in html and 'rel="prev"' in html
+    zh = client.get("/analysis?lang=zh-TW&q=LONGi").text
+    assert "（2024）" in zh and "LONGi" in zh
+    api = client.get("/api/chokepoints?kind=single_source&top=3&offset=1&sort=rank").json()
+    assert [f["rank"] for f in api] == [f["rank"] for f in client.get("/api/chokepoints?kind=single_source&top=4").json()][1:]
+    assert client.get("/api/chokepoints?kind=nonsense").status_code == 422

@@ -35,7 +35,10 @@ def test_gap_in_years_against_the_leading_edge(full_db):
         assert mikron.best == "65 nm" and mikron.details["node_year"] == 2005
         assert mikron.years_behind == mikron.details["leading_year"] - 2005
         assert {t["node_nm"] for t in mikron.targets} >= {40.0}  # the planned 40 nm, a target, not a node
-        assert rows["smic"].best == "40 nm" and "(speculated)" in rows["smic"].sentence
+        # a foreign fab is a supplier to Russia, not a Russian laggard (was "SMIC 14 years behind")
+        smic = rows["smic"]
+        assert smic.kind == "supplier" and smic.years_behind is None and smic.best == "40 nm"
+        assert "foreign supplier" in smic.sentence and "speculated" in smic.sentence
         nitol = rows["nitol"]
         assert nitol.kind == "purity" and nitol.details["nines_short"] == 5 and nitol.years_behind == 15
         older = {g.subject: g for g in gap(s, "2021")}
@@ -54,3 +57,28 @@ def test_cli_gap(full_db):
     assert any(g["subject"] == "mikron" and g["reference_claims"] for g in items)
     r = run_cli("gap", db=full_db)
     assert r.code == 0 and "years" in r.out
+
+
+def test_foreign_fabs_are_suppliers_and_one_default_period(full_db):
+    """gap --as-of 2021 once said TSMC was '9 years behind'; without --as-of periods mixed."""
+    with Store(full_db) as s:
+        old = {g.subject: g for g in gap(s, "2021")}
+        assert old["tsmc"].kind == "supplier" and old["tsmc"].years_behind is None
+        assert "Baikal-M" in old["tsmc"].sentence and "28 nm" in old["tsmc"].sentence
+        assert all(g.kind != "node" or g.subject in ("mikron", "angstrom-t", "russia") for g in old.values())
+        default = gap(s)  # the latest year the data covers (2024: Angstrom-T's bankruptcy)
+        assert {g.as_of for g in default} == {"2024"}
+        assert all(g.sentence.startswith("As of 2024") or "as of 2024" in g.sentence for g in default)
+        assert [g.to_dict() for g in default] == [g.to_dict() for g in gap(s, "2024")]
+        assert {g.subject: g.years_behind for g in default if g.kind == "node"}["angstrom-t"] == 2022 - 2001
+        # another country's capability: China's fabs; Russia's own fabs are then suppliers or absent
+        cn = {g.subject: g for g in gap(s, "2024", country="CN")}
+        assert cn["smic"].kind == "node" and "mikron" not in cn
+
+
+def test_cli_gap_states_the_period_and_takes_a_country(full_db):
+    r = run_cli("gap", db=full_db)
+    assert r.code == 0 and "as of 2024" in r.out and "supplier" in r.out, r
+    items = json.loads(run_cli("gap", "--country", "CN", "--json", db=full_db).out)
+    assert {g["country"] for g in items} == {"CN"}
+    assert_user_error(run_cli("gap", "--as-of", "1990", db=full_db), "as of 1990", "later --as-of")

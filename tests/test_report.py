@@ -250,3 +250,25 @@ def test_markdown_escaping():
     assert link("https://example.org/a_b") == "<https://example.org/a_b>"
     assert "<" not in link("javascript:alert(1)<x>").replace("&lt;", "")
     assert anchor("Limit 2: Russia's civil market") == "limit-2-russias-civil-market"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gap_section_states_its_period_and_lists_foreign_fabs_as_suppliers(report_db, lang):
+    """The gap once ranked TSMC and SMIC as Russian laggards; they are suppliers."""
+    import chipwatch
+    from chipwatch.report.context import Context
+    from chipwatch.report.document import Table
+    from chipwatch.report.gap_section import gap_section
+    from chipwatch.report.phrasing import Phrasing
+
+    with chipwatch.open(report_db) as cw:
+        ctx = Context(cw, lang)
+        section = gap_section(ctx, Phrasing(ctx), "2021")
+        tables = [b for b in section.blocks if isinstance(b, Table)]
+        by_caption = {b.caption: b for b in tables}
+        suppliers = by_caption[t("report.gap.suppliers_title", lang)]
+        assert [r[0].text for r in suppliers.rows] == [ctx.name("tsmc")]
+        nodes = next(b for b in tables if b.caption != suppliers.caption and b.caption != t("report.gap.purity_title", lang))
+        assert ctx.name("tsmc") not in {r[0].text for r in nodes.rows}
+        assert ctx.name("mikron") in {r[0].text for r in nodes.rows}
+        assert any("2021" in x.text for b in section.blocks if not isinstance(b, Table) for x in getattr(b, "parts", []))

@@ -75,7 +75,7 @@ def test_cli_chokepoints_json(russia_db):
     items = json.loads(r.out)
     assert items[0]["rank"] == 1 and {"kind", "sentence", "score", "reason", "claims"} <= set(items[0])
     r = run_cli("chokepoints", "--top", "5", db=russia_db)
-    assert r.code == 0 and "concentration × certainty × reach" in r.out
+    assert r.code == 0 and "concentration × certainty × reach × relevance" in r.out
 
 
 def test_cli_check(russia_db):
@@ -85,3 +85,72 @@ def test_cli_check(russia_db):
     r = run_cli("check", "--severity", "warning", db=russia_db)
     assert r.code == 0 and "Hanyang" in r.out and "info(s)" in r.out
     assert run_cli("check", "--severity", "loud", db=russia_db).code == 1
+
+
+@pytest.fixture(scope="module")
+def eto_db(russia_db, tmp_path_factory):
+    """The bundled store with the CSET ETO data imported."""
+    import shutil
+
+    from conftest import need_shared
+
+    db = tmp_path_factory.mktemp("eto") / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    r = run_cli("import", "eto", str(need_shared("data", "eto")), db=db)
+    assert r.code == 0, r
+    return db
+
+
+@pytest.fixture(scope="module")
+def eto_findings(eto_db):
+    import chipwatch
+
+    with chipwatch.open(eto_db) as cw:
+        return chokepoints(cw.store, as_of="2024")
+
+
+def test_chokepoint_findings_are_true_statements(findings, eto_findings):
+    """No 'one company holds 100% — Various companies', no dissolved state as a current
+    dependency, and a customer (Government of Russia) is demand, not a single source."""
+    for f in findings + eto_findings:
+        assert "Various" not in f.sentence, f.sentence
+        assert "Soviet Union" not in f.sentence, f.sentence
+        assert "Government of Russia" not in f.sentence, f.sentence
+        assert not {"eto-various-companies", "eto-various-countries", "soviet-union", "russian-government"} & set(
+            str(v) for v in f.details.values()), f.sentence
+
+
+def test_article_chokepoints_outrank_world_market_facts(eto_findings):
+    """Generic ETO categories once outranked the article's own chokepoints; relevance to the
+    home country is now a factor of the score, spelled out in the reason."""
+    top = eto_findings[:10]
+    assert not any(f.claims[0].startswith("eto-") for f in top[:3])
+    monocrystal = next(f for f in eto_findings if f.details.get("consumer") == "monocrystal")
+    photomasks = next(f for f in eto_findings if f.subject == "eto-photomasks")
+    assert monocrystal.rank < photomasks.rank
+    assert "× relevance 0.50" in photomasks.reason and "× relevance 1.00" in monocrystal.reason
+    assert photomasks.score == pytest.approx(float(photomasks.reason.rsplit("= ", 1)[1]), abs=1e-3)
+
+
+def test_select_pages_filters_and_sorts(eto_findings):
+    from chipwatch.analysis.chokepoints import select
+    from chipwatch.errors import ChipwatchError
+
+    page, total = select(eto_findings, kind="concentration", offset=2, limit=3)
+    every = [f for f in eto_findings if f.kind == "concentration"]
+    assert total == len(every) and page == every[2:5]
+    hits, n = select(eto_findings, q="monocrystal")
+    assert n == len(hits) >= 1 and all("monocrystal" in f.sentence.lower() for f in hits)
+    by_subject, _ = select(eto_findings, sort="subject", limit=50)
+    assert [f.subject for f in by_subject] == sorted(f.subject for f in by_subject)
+    with pytest.raises(ChipwatchError, match="use one of single_source"):
+        select(eto_findings, kind="nonsense")
+
+
+def test_cli_chokepoints_pages(eto_db):
+    r = run_cli("chokepoints", "--kind", "concentration", "--top", "3", "--offset", "3", db=eto_db)
+    assert r.code == 0 and "findings 4–6 of" in r.out and "relevance" in r.out, r
+    items = json.loads(run_cli("chokepoints", "--grep", "LONGi", "--json", db=eto_db).out)
+    assert items and all("LONGi" in f["sentence"] for f in items)
+    r = run_cli("chokepoints", "--sort", "weird", db=eto_db)
+    assert r.code == 1 and "use one of rank" in r.err and "Traceback" not in r.err

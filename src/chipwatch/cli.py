@@ -223,34 +223,50 @@ def trace(product: Annotated[str, typer.Argument(help="a product: id or name (El
 
 @app.command()
 def chokepoints(as_of: AsOf = None, json_: AsJson = False,
-                top: Annotated[int, typer.Option(help="how many findings to print")] = 25) -> None:
+                top: Annotated[int, typer.Option(help="how many findings to print (a page)")] = 25,
+                offset: Annotated[int, typer.Option(help="skip this many findings first (the next page)")] = 0,
+                kind: Annotated[str | None, typer.Option(help="single_source, concentration, foreign_dependency or centrality")] = None,
+                grep: Annotated[str | None, typer.Option("--grep", help="only findings whose sentence contains this text")] = None,
+                sort: Annotated[str, typer.Option(help="rank, score, kind or subject")] = "rank",
+                home: Annotated[str, typer.Option(help="the country whose dependencies count (ISO alpha-2)")] = "RU") -> None:
     """Where the supply network is fragile: single sources, concentration, foreign dependency, centrality."""
     from chipwatch.analysis.chokepoints import chokepoints as run
+    from chipwatch.analysis.chokepoints import select
+    from chipwatch.analysis.period import default_as_of
 
     with _open() as cw:
-        findings = run(cw.store, as_of)
+        as_of = default_as_of(cw.store, as_of)
+        findings = run(cw.store, as_of, home=home.upper())
+    page, total = select(findings, kind, grep, sort, offset, top)
     if json_:
-        _json([f.to_dict() for f in findings])
+        _json([f.to_dict() for f in page])
         return
     from chipwatch.render import findings_table
 
-    out.print(findings_table(findings[:top]))
-    out.print(f"{len(findings)} finding(s); rank = concentration × certainty × reach (see the reason column)")
+    out.print(findings_table(page))
+    shown = f"{offset + 1}–{offset + len(page)}" if page else "none"
+    out.print(f"as of {as_of}: findings {shown} of {total} matching ({len(findings)} in all; --offset and --top page on); "
+              "rank = concentration × certainty × reach × relevance (see the reason column)")
 
 
 @app.command()
-def gap(as_of: AsOf = None, json_: AsJson = False) -> None:
+def gap(as_of: AsOf = None, json_: AsJson = False,
+        country: Annotated[str, typer.Option(help="whose capability (ISO alpha-2); foreign fabs are its suppliers")] = "RU") -> None:
     """How far behind the leading edge: each fab's best node and each material's purity, in years."""
     from chipwatch.analysis.gap import gap as run
+    from chipwatch.analysis.period import default_as_of
 
     with _open() as cw:
-        gaps = run(cw.store, as_of)
+        as_of = default_as_of(cw.store, as_of)
+        gaps = run(cw.store, as_of, country.upper())
     if json_:
         _json([g.to_dict() for g in gaps])
         return
     from chipwatch.render import gap_table
 
     out.print(gap_table(gaps))
+    out.print(f"{country.upper()}'s own fabs and materials as of {as_of}; foreign fabs making its products are suppliers",
+              markup=False)
 
 
 @app.command()

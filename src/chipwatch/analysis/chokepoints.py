@@ -8,10 +8,15 @@ Four kinds of finding:
 - foreign dependency: what Russian (or any chosen country's) entities get from abroad, by country;
 - centrality: entities that many supply paths pass through (betweenness on the claim graph).
 
-Rank = concentration × certainty × reach, each in 0..1: concentration (1 for a single
-source, HHI/10,000 for shares), certainty (mean status weight of the claims, from
-weights.yaml), reach (how central the item or consumer is in the graph). The reason
-string spells the product out, so every rank can be checked by hand.
+Rank = concentration × certainty × reach × relevance, each in 0..1: concentration (1 for a
+single source, HHI/10,000 for shares), certainty (mean status weight of the claims, from
+weights.yaml), reach (how central the item or consumer is in the graph), relevance (1 when
+the finding touches the home country's entities or what they are supplied with, less for a
+world-market fact that does not, as weights.yaml says). The reason string spells the
+product out, so every rank can be checked by hand.
+
+Placeholder providers ("Various companies") are no single source and count in no HHI;
+dissolved states and customers are no suppliers (see analysis.supply).
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ from pathlib import Path
 import networkx as nx
 
 from chipwatch import yamldata
-from chipwatch.analysis.supply import supplies
+from chipwatch.analysis.supply import demand_claims, dissolved, placeholders, supplies
+from chipwatch.errors import ChipwatchError
 from chipwatch.frames import text
 from chipwatch.graph.project import project
 from chipwatch.store.read import Store
 
 WEIGHTS = Path(__file__).with_name("weights.yaml")
+KINDS = ("single_source", "concentration", "foreign_dependency", "centrality")
 
 
 @cache
@@ -68,6 +75,19 @@ def _score(concentration: float, certainty: float, reach: float) -> tuple[float,
     return score, f"concentration {concentration:.2f} × certainty {certainty:.2f} × reach {reach:.2f} = {score:.3f}"
 
 
+def _weigh(f: Finding, relevance: float) -> None:
+    """Multiply the finding's score by its relevance, and say so in its reason."""
+    head = f.reason.rsplit(" = ", 1)[0]
+    f.score *= relevance
+    f.reason = f"{head} × relevance {relevance:.2f} = {f.score:.3f}"
+    f.details["relevance"] = relevance
+
+
+def _touched(f: Finding) -> set[str]:
+    d = f.details
+    return {f.subject} | {d[k] for k in ("consumer", "item", "provider", "country") if isinstance(d.get(k), str)}
+
+
 def _single_sources(store: Store, labels: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
     rels = supplies(store, as_of, statuses)
     demanded = {s.item for s in rels if s.predicate != "produces"}
@@ -98,10 +118,13 @@ def _single_sources(store: Store, labels: dict, centrality: dict, as_of: str | N
 def _market_shares(store: Store, labels: dict, types: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
     claims = store.claims(predicate="market_share", as_of=as_of, status=statuses)
     groups: dict[tuple, list] = defaultdict(list)
+    unnamed = placeholders(store)
     for c in claims.itertuples():
-        if not text(c.object) or c.value_num != c.value_num:  # no item, or a range
+        if not text(c.object) or c.value_num != c.value_num or c.subject in unnamed:  # no item, a range, "Various …"
             continue
         q = json.loads(c.qualifiers) if text(c.qualifiers) else {}
+        if q.get("role"):  # a share of demand met, not of a market
+            continue
         level = "country" if types.get(c.subject) in ("country", "country_group") else "company"
         groups[(c.object, q.get("scope", ""), str(q.get("year", "")), level)].append(c)
     w = weights()
@@ -169,6 +192,9 @@ def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | No
                 home: str = "RU") -> list[Finding]:
     """All chokepoint findings valid at `as_of`, ranked (1 = most severe)."""
     g = project(store, as_of=as_of, statuses=statuses, predicates=weights()["supply_predicates"])
+    demand = demand_claims(store)  # reliance on a customer is no supply path
+    g.remove_edges_from([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("claim") in demand])
+    g.remove_nodes_from([n for n in placeholders(store) | dissolved(store, as_of) if n in g])
     simple = nx.Graph(g.to_undirected(as_view=True))
     simple.remove_nodes_from([n for n, d in g.nodes(data=True) if d.get("type") in ("country", "country_group")])
     k = min(len(simple), 300) if len(simple) > 300 else None  # sampled betweenness on big graphs
@@ -181,7 +207,31 @@ def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | No
                 + _market_shares(store, labels, types, centrality, as_of, statuses)
                 + _foreign(store, labels, country_of, centrality, as_of, statuses, home)
                 + _central(g, labels, centrality))
+    country_ids = {i for i, t in types.items() if t == "country" and country_of.get(i) == home}
+    ours = {i for i, c in country_of.items() if c == home} | country_ids
+    used = {s.item for s in supplies(store, as_of, statuses) if s.consumer in ours}
+    world = weights()["relevance"]["elsewhere"]
+    for f in findings:
+        _weigh(f, 1.0 if f.kind == "foreign_dependency" or _touched(f) & (ours | used) else world)
     findings.sort(key=lambda f: (-f.score, f.kind, f.subject))
     for i, f in enumerate(findings, 1):
         f.rank = i
     return findings
+
+
+SORTS = {"rank": lambda f: f.rank, "score": lambda f: -f.score, "kind": lambda f: (f.kind, f.rank),
+         "subject": lambda f: (f.subject, f.rank)}
+
+
+def select(findings: list[Finding], kind: str | None = None, q: str | None = None, sort: str = "rank",
+           offset: int = 0, limit: int | None = None) -> tuple[list[Finding], int]:
+    """One page of findings of `kind` whose sentence contains `q`, sorted; and how many matched."""
+    if kind and kind not in KINDS:
+        raise ChipwatchError(f"kind '{kind}' is not a kind of chokepoint finding; use one of {', '.join(KINDS)}")
+    if sort not in SORTS:
+        raise ChipwatchError(f"sort '{sort}' is not known; use one of {', '.join(SORTS)}")
+    if offset < 0 or (limit is not None and limit < 1):
+        raise ChipwatchError(f"offset {offset} and limit {limit}: the offset must be 0 or more, the limit 1 or more")
+    hits = [f for f in findings if (not kind or f.kind == kind) and (not q or q.casefold() in f.sentence.casefold())]
+    hits.sort(key=SORTS[sort])
+    return hits[offset: None if limit is None else offset + limit], len(hits)

@@ -1,5 +1,6 @@
-"""Technology gap: each fab's best process node and each material's purity against the
-leading edge, in years, from a reference table that is itself a sourced dataset
+"""Technology gap: each of a country's fabs' best process node and each material's purity
+against the leading edge, in years (foreign fabs that make its products are suppliers, not
+laggards), from a reference table that is itself a sourced dataset
 (`first_volume_production` claims on process-node technologies; `purity` claims on the
 leading-edge grade), never constants in code."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from chipwatch.analysis.period import default_as_of
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import rows
 from chipwatch.model.dates import PartialDate
@@ -31,6 +33,8 @@ class Gap:
     reference_claims: list[str]
     targets: list[dict] = field(default_factory=list)
     details: dict = field(default_factory=dict)
+    as_of: str | None = None  # the period the gap is read at
+    country: str = "RU"  # whose capability
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,8 +75,11 @@ def _nodes(c: dict) -> list[float]:
     return []
 
 
-def gap(store: Store, as_of: str | None = None) -> list[Gap]:
-    """Node and purity gaps valid at `as_of` (default: every claim regardless of date)."""
+def gap(store: Store, as_of: str | None = None, country: str = "RU") -> list[Gap]:
+    """Node and purity gaps of `country`'s own fabs and materials valid at `as_of` (default:
+    the latest year the data covers); foreign fabs making its products are listed as
+    suppliers, with the node they run for it and no years behind."""
+    as_of = default_as_of(store, as_of)
     period = parse_as_of(as_of)
     table = node_years(store)
     if not table:
@@ -80,9 +87,13 @@ def gap(store: Store, as_of: str | None = None) -> list[Gap]:
                              "build with datasets/reference too: chipwatch build datasets/russia datasets/reference")
     horizon = period.end.year if period else max(y for y, _ in table.values())
     known = {n: v for n, v in table.items() if v[0] <= horizon}
+    if not known:
+        raise ChipwatchError(f"as of {as_of} no node of the reference table was in volume production yet "
+                             f"(the first in {min(y for y, _ in table.values())}); give a later --as-of")
     lead_node = min(known)
     lead_year, lead_claim = known[lead_node]
     labels = store.labels()
+    countries = dict(store.con.execute("SELECT id, country FROM entities").fetchall())
     out: list[Gap] = []
     by_subject: dict[str, dict] = {}
     for pred in NODE_PREDICATES:
@@ -90,7 +101,11 @@ def gap(store: Store, as_of: str | None = None) -> list[Gap]:
             for node in _nodes(c):
                 entry = by_subject.setdefault(c["subject"], {"settled": [], "targets": []})
                 entry["settled" if c["status"] in SETTLED else "targets"].append((node, c))
+    ours = {c["object"] for c in rows(store.claims(predicate="designs")) if countries.get(c["subject"]) == country}
     for subject, entry in sorted(by_subject.items()):
+        if countries.get(subject) != country:
+            out += _supplier(subject, entry, labels, countries, country, as_of, ours)
+            continue
         candidates = entry["settled"] or [(n, c) for n, c in entry["targets"] if c["status"] != "planned"]
         if not candidates:
             continue  # only plans: shown as targets of nobody
@@ -106,17 +121,39 @@ def gap(store: Store, as_of: str | None = None) -> list[Gap]:
         name = labels.get(subject, subject)
         status = "" if claim["status"] in SETTLED else f" ({claim['status']})"
         out.append(Gap("node", subject, name, f"{best:g} nm", f"{lead_node:g} nm ({lead_year})", behind,
-                       f"The best node the claims give for {name} is {best:g} nm{status}, first in volume production "
+                       f"As of {as_of}, the best node the claims give for {name} is {best:g} nm{status}, first in volume production "
                        f"in {year}{'' if ref_node == best else f' (as the {ref_node:g} nm node)'}: "
                        f"{behind} years behind the {lead_node:g} nm leading edge of {lead_year}.",
                        [claim["id"]], [ref_claim, lead_claim], targets,
-                       {"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year}))
-    out += _purity(store, period, labels)
-    out.sort(key=lambda g: (g.kind, -(g.years_behind or 0)))
+                       {"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year},
+                       as_of=as_of, country=country))
+    out += _purity(store, period, labels, as_of, country, countries)
+    order = {"node": 0, "purity": 1, "supplier": 2}
+    out.sort(key=lambda g: (order[g.kind], -(g.years_behind or 0), g.subject))
     return out
 
 
-def _purity(store: Store, period, labels: dict) -> list[Gap]:
+def _supplier(subject: str, entry: dict, labels: dict, countries: dict, country: str, as_of: str | None,
+              ours: set[str]) -> list[Gap]:
+    """A foreign fab that makes `country`'s products (`ours`): the nodes it runs for them, no gap."""
+    made = [(n, c) for n, c in entry["settled"] + entry["targets"]
+            if c["predicate"] == "fabricates" and c["object"] in ours and c["status"] != "planned"]
+    if not made:
+        return []
+    name = labels.get(subject, subject)
+    products = sorted({c["object"] for _, c in made})
+    nodes = sorted({n for n, _ in made})
+    statuses = sorted({c["status"] for _, c in made})
+    where = countries.get(subject) or "?"
+    return [Gap("supplier", subject, name, " / ".join(f"{n:g} nm" for n in nodes), "", None,
+                f"{name} ({where}) is a foreign supplier, not a {country} capability: as of {as_of} it makes {country}'s "
+                f"{', '.join(labels.get(p, p) for p in products)} at {' / '.join(f'{n:g} nm' for n in nodes)} "
+                f"({', '.join(statuses)}).",
+                sorted(c["id"] for _, c in made), [], details={"products": products, "nodes_nm": nodes, "supplier_country": where},
+                as_of=as_of, country=country)]
+
+
+def _purity(store: Store, period, labels: dict, as_of: str | None, country: str, countries: dict) -> list[Gap]:
     claims = rows(store.claims(predicate="purity", as_of=period))
     graded = [(parse_purity(json.loads(c["value_json"])), c) for c in claims]
     if not graded:
@@ -125,7 +162,7 @@ def _purity(store: Store, period, labels: dict) -> list[Gap]:
     lags = {c["subject"]: c for c in rows(store.claims(predicate="lags_behind", as_of=period))}
     out = []
     for nines, c in graded:
-        if nines >= lead:  # the leading grade itself (the reference, or a source quoting it)
+        if nines >= lead or countries.get(c["subject"]) not in (country, None):  # the leading grade, or abroad
             continue
         name = labels.get(c["subject"], c["subject"])
         lag = lags.get(c["subject"])
@@ -136,8 +173,9 @@ def _purity(store: Store, period, labels: dict) -> list[Gap]:
             years = v.get("min") if isinstance(v, dict) else v
             said = f"; the source puts the lag at {'over ' if isinstance(v, dict) and 'max' not in v else ''}{years:g} years"
         out.append(Gap("purity", c["subject"], name, f"{nines:g}N", f"{lead:g}N", years,
-                       f"{name} reaches {nines:g}N purity against the {lead:g}N leading grade: "
+                       f"As of {as_of}, {name} reaches {nines:g}N purity against the {lead:g}N leading grade: "
                        f"{lead - nines:g} nines short{said}.",
                        [c["id"]] + ([lag["id"]] if lag else []), [lead_claim["id"]],
-                       details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines}))
+                       details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines},
+                       as_of=as_of, country=country))
     return out

@@ -62,6 +62,7 @@ def gap_section(ctx: Context, ph: Phrasing, as_of: str) -> Section:
     lead_year = nodes[0].details["leading_year"] if nodes else ""
     lead_claims = nodes[0].reference_claims[-1:] if nodes else []  # the leading node's year
     section.blocks.append(Paragraph([Text(ctx.t("report.gap.intro", year=lead_year), ctx.notes(lead_claims))]))
+    section.blocks.append(Paragraph([Text(ctx.t("report.gap.period", date=as_of))]))
     if nodes:
         table = node_years(ctx.cw.store)
         section.blocks.append(_chart(ctx, nodes, table, int(lead_year)))
@@ -70,4 +71,11 @@ def gap_section(ctx: Context, ph: Phrasing, as_of: str) -> Section:
     if purity:
         cols = [ctx.t(f"report.gap.col.{k}") for k in ("who", "grade", "leading", "short", "lag", "notes")]
         section.blocks.append(Table(cols, _purity_rows(ctx, purity), caption=ctx.t("report.gap.purity_title"), numeric=[3]))
+    suppliers = [g for g in gaps if g.kind == "supplier"]
+    if suppliers:
+        cols = [ctx.t(f"report.gap.col.{k}") for k in ("supplier", "products", "nodes_run", "notes")]
+        rows = [[Text(ctx.name(g.subject)), Text(ctx.join([ctx.name(p) for p in g.details["products"]])),
+                 Text(ctx.join([ctx.t("report.unit.nm", v=number(n)) for n in g.details["nodes_nm"]])),
+                 Text("", ctx.notes(g.claims))] for g in suppliers]
+        section.blocks.append(Table(cols, rows, caption=ctx.t("report.gap.suppliers_title")))
     return section

@@ -127,8 +127,12 @@ def router() -> APIRouter:
 
     @pages.get("/analysis")
     @pages.get("/analysis.json")
-    def analysis(request: Request, as_of: str | None = Param(None, max_length=10)):
-        data = views.analysis(st(request).cw, lang_of(request), as_of or None)
+    def analysis(request: Request, as_of: str | None = Param(None, max_length=10),
+                 top: int = Param(25, ge=1, le=500), offset: int = Param(0, ge=0),
+                 kind: str | None = Param(None, max_length=40), q: str | None = Param(None, max_length=200),
+                 sort: str = Param("rank", max_length=20), country: str = Param("RU", pattern=r"^[A-Za-z]{2}$")):
+        data = views.analysis(st(request).cw, lang_of(request), as_of or None, top, offset, kind or None, q or None,
+                              sort, country.upper())
         return render(request, "analysis.html", data, request.url.path.endswith(".json"))
 
     @pages.get("/scenario")

@@ -134,16 +134,24 @@ def router(allow_write: bool) -> APIRouter:
         return jsonable(run(st.cw.store, st.cw.resolve(product), as_of))
 
     @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
-    def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000)):
+    def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000),
+                    offset: int = Param(0, ge=0, description="skip this many findings first (the next page)"),
+                    kind: Literal["single_source", "concentration", "foreign_dependency", "centrality"] | None = None,
+                    q: str | None = Param(None, max_length=200, description="only findings whose sentence contains this"),
+                    sort: Literal["rank", "score", "kind", "subject"] = "rank",
+                    home: str = Param("RU", pattern=r"^[A-Za-z]{2}$", description="the country whose dependencies count")):
         from chipwatch.analysis.chokepoints import chokepoints as run
+        from chipwatch.analysis.chokepoints import select
 
-        return jsonable([f.to_dict() for f in run(st.cw.store, as_of)[:top]])
+        page, _ = select(run(st.cw.store, as_of, home=home.upper()), kind, q, sort, offset, top)
+        return jsonable([f.to_dict() for f in page])
 
     @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
-    def gap(st: St, as_of: AsOf = None):
+    def gap(st: St, as_of: AsOf = None,
+            country: str = Param("RU", pattern=r"^[A-Za-z]{2}$", description="whose capability; foreign fabs are its suppliers")):
         from chipwatch.analysis.gap import gap as run
 
-        return jsonable([g.to_dict() for g in run(st.cw.store, as_of)])
+        return jsonable([g.to_dict() for g in run(st.cw.store, as_of, country.upper())])
 
     @api.get("/check", summary="Consistency findings")
     def check(st: St, severity: Literal["error", "warning", "info"] = "info"):

@@ -126,26 +126,35 @@ def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: li
             "all_statuses": [{"status": s, "label": vocab("status", s, lang)} for s in STATUSES]}
 
 
-def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25) -> dict:
-    """Chokepoints, the technology gap and the consistency findings."""
+def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25, offset: int = 0,
+             kind: str | None = None, q: str | None = None, sort: str = "rank", country: str = "RU") -> dict:
+    """Chokepoints (a page of them, filtered and sorted), the technology gap and the
+    consistency findings, all read as of one period (default: the latest year the data covers)."""
     from chipwatch.analysis.check import check
-    from chipwatch.analysis.chokepoints import chokepoints
+    from chipwatch.analysis.chokepoints import KINDS, SORTS, chokepoints, select
     from chipwatch.analysis.gap import gap
+    from chipwatch.analysis.period import default_as_of
 
     names = names_of(cw, lang)
+    as_of = default_as_of(cw.store, as_of)
 
     def named(d: dict) -> dict:
         d["subject_name"] = names.get(d.get("subject"), d.get("subject")) if d.get("subject") else None
         return d
 
-    found = chokepoints(cw.store, as_of)
+    found = chokepoints(cw.store, as_of, home=country)
+    page, matching = select(found, kind, q, sort, offset, top)
     try:
-        gaps, gap_error = [named(g.to_dict()) for g in gap(cw.store, as_of)], None
+        gaps, gap_error = [named(g.to_dict()) for g in gap(cw.store, as_of, country)], None
     except ChipwatchError as exc:  # a store built without datasets/reference
         gaps, gap_error = [], str(exc)
     return jsonable({
-        "as_of": as_of,
-        "chokepoints": [named(f.to_dict()) for f in found[:top]], "chokepoint_count": len(found),
+        "as_of": as_of, "country": country,
+        "chokepoints": [named(f.to_dict()) for f in page], "chokepoint_count": len(found),
+        "chokepoint_matching": matching, "offset": offset, "top": top, "kind": kind, "q": q, "sort": sort,
+        "kinds": list(KINDS), "sorts": list(SORTS),
+        "next_offset": offset + top if offset + top < matching else None,
+        "previous_offset": max(offset - top, 0) if offset else None,
         "gap": gaps, "gap_error": gap_error,
         "check": [f.to_dict() for f in check(cw.store, "info")],
     })
