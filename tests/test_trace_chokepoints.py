@@ -154,3 +154,35 @@ def test_cli_chokepoints_pages(eto_db):
     assert items and all("LONGi" in f["sentence"] for f in items)
     r = run_cli("chokepoints", "--sort", "weird", db=eto_db)
     assert r.code == 1 and "use one of rank" in r.err and "Traceback" not in r.err
+
+
+def test_trace_materials_reach_the_product(cw):
+    """Alrosa's diamonds, natural gas, steel and titanium once came out as Baikal-M's
+    materials; only materials the graph links to semiconductor use reach it now."""
+    t = trace(cw.store, "baikal-m", "2024")
+    items = {s["object"] for s in t["domestic_materials"]}
+    assert {"polysilicon", "neon", "hydrogen"} <= items
+    assert not items & {"diamonds", "natural-gas", "steel", "titanium", "niobium", "nickel"}
+    assert all(s["used_for"] for s in t["domestic_materials"])  # the claims that link it to semiconductor use
+    assert "baikal-electronics-relies-on-government-orders" not in {s["claim"] for s in t["equipment_and_materials"]}
+    assert trace(cw.store, "baikal-m")["as_of"] == "2024"  # the latest year the data covers
+
+
+def test_trace_joins_eto_inputs_by_stage_and_type(eto_db):
+    """After `import eto`, 64 of 77 lines of `trace Elbrus-16S` were ETO providers one per line."""
+    import chipwatch
+
+    with chipwatch.open(eto_db) as cw:
+        t = trace(cw.store, "elbrus-16s", "2024")
+        detailed = trace(cw.store, "elbrus-16s", "2024", detail=True)
+    assert not any(s["claim"].startswith("eto-") for s in t["domestic_materials"] + t["equipment_and_materials"])
+    groups = t["eto_inputs"]
+    assert groups and len({(g["stage"], g["input_type"]) for g in groups}) == len(groups)
+    assert all("lines" not in g for g in groups)
+    assert sum(len(g["lines"]) for g in detailed["eto_inputs"]) == sum(len(g["claims"]) for g in groups) > len(groups)
+    fab = next(g for g in groups if g["stage"] == "eto-stage-fabrication" and g["input_type"] == "equipment")
+    assert fab["inputs"] == len(fab["input_labels"]) and fab["providers"] >= 1
+    short = run_cli("trace", "Elbrus-16S", db=eto_db, env={"COLUMNS": "400"})
+    long = run_cli("trace", "Elbrus-16S", "--detail", db=eto_db, env={"COLUMNS": "400"})
+    assert short.code == 0 and len(short.out.splitlines()) < 30 and "by stage and type" in short.out, short
+    assert len(long.out.splitlines()) > len(short.out.splitlines()) + 50

@@ -207,12 +207,13 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="json, ftm
 
 @app.command()
 def trace(product: Annotated[str, typer.Argument(help="a product: id or name (Elbrus-16S, Baikal-M, …)")],
-          as_of: AsOf = None, json_: AsJson = False) -> None:
+          as_of: AsOf = None, json_: AsJson = False,
+          detail: Annotated[bool, typer.Option("--detail", help="list ETO inputs one provider per line")] = False) -> None:
     """The chain of a product: design -> fabrication (node) -> equipment and materials -> channels."""
     from chipwatch.analysis.trace import trace as run
 
     with _open() as cw:
-        result = run(cw.store, cw.resolve(product), as_of)
+        result = run(cw.store, cw.resolve(product), as_of, detail)
     if json_:
         _json(result)
         return

@@ -190,9 +190,22 @@ def print_trace(console: Console, t: dict) -> None:
         item = f" {s['item_label']}" if s.get("item_label") else ""
         branch.add(leaf(s, f"{s['subject_label']} {s['predicate']}{item} {s['object_label'] or ''}".strip()))
     if t["domestic_materials"]:
-        sub = branch.add("domestic materials")
+        sub = branch.add("domestic materials for semiconductor use")
         for s in t["domestic_materials"]:
             sub.add(leaf(s, f"{s['subject_label']} produces {s['object_label']}"))
+    if t.get("eto_inputs"):
+        sub = branch.add("ETO inputs the fabs' countries provide, by stage and type (--detail: one line per provider)")
+        for g in t["eto_inputs"]:
+            share = g["share_pct_by_input"]
+            top = max(share.items(), key=lambda kv: kv[1]) if share else None
+            summed = (f"; world-market share of those countries: mean {sum(share.values()) / len(share):.1f} % over "
+                      f"{len(share)} input(s), most {top[1]:g} % ({top[0]})") if top else ""
+            names = ", ".join(g["input_labels"][:4]) + ("…" if len(g["input_labels"]) > 4 else "")
+            node = sub.add(Text(f"{g['stage_label']} / {g['input_type']}: {g['inputs']} input(s) from {g['providers']} "
+                                f"provider(s){summed} ({names})  {len(g['claims'])} claim(s)"))
+            for line in g.get("lines", []):
+                value = f" {line['value']:g} %" if line.get("value") == line.get("value") and line.get("value") is not None else ""
+                node.add(Text(f"{line['subject_label']} {line['predicate']} {line['object_label']}{value}  #{line['claim']}"))
     branch = root.add("channels")
     for s in t["channels"]:
         item = s["qualifiers"].get("item")

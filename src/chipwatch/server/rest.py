@@ -128,10 +128,11 @@ def router(allow_write: bool) -> APIRouter:
                 "nodes_left_out": whole.number_of_nodes() - g.number_of_nodes()}
 
     @api.get("/trace/{product}", summary="A product's chain: design, fab (node), equipment, materials, channels")
-    def trace(st: St, product: str, as_of: AsOf = None):
+    def trace(st: St, product: str, as_of: AsOf = None,
+              detail: bool = Param(False, description="ETO inputs one provider per line, not only by stage and type")):
         from chipwatch.analysis.trace import trace as run
 
-        return jsonable(run(st.cw.store, st.cw.resolve(product), as_of))
+        return jsonable(run(st.cw.store, st.cw.resolve(product), as_of, detail))
 
     @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
     def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000),
