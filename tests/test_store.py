@@ -82,7 +82,7 @@ def test_as_of_projection(cw):
     assert set(c21.subject) == {"tsmc"}
     assert "tsmc" not in set(c23.subject) and "mikron" in set(c23.subject)
     mikron = c23[c23.subject == "mikron"].iloc[0]
-    assert json.loads(mikron.qualifiers)["node_nm"] == 65 and mikron.valid_from == "2023"
+    assert mikron.qualifiers["node_nm"] == 65 and mikron.valid_from == "2023"  # a dict, not JSON text
     assert "mikron" not in set(cw.claims(object="baikal-m", predicate="fabricates", as_of="2022").subject)
     speculated = cw.claims(object="baikal-m", predicate="fabricates", as_of="2023", status="speculated")
     assert set(speculated.subject) == {"smic"}

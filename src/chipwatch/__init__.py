@@ -7,7 +7,8 @@ __all__ = ["ChipwatchError", "open", "__version__"]
 
 
 def open(path: str | None = None):  # noqa: A001 - mirrors duckdb.connect / sqlite3 style
-    """Open a built store and return a :class:`chipwatch.api.Chipwatch` (pandas results)."""
+    """Open a built store (default: $CHIPWATCH_DB or chipwatch.duckdb) and return a
+    :class:`chipwatch.api.Chipwatch`: tables as pandas DataFrames, `.screen(...)`, `.lists`, `.trade`."""
     from chipwatch.api import Chipwatch
 
-    return Chipwatch(path)
+    return Chipwatch(path, python_names=True)

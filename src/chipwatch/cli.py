@@ -150,7 +150,7 @@ def timeline(name: Annotated[str | None, typer.Argument(help="an entity (default
     from chipwatch.api import rows
 
     with _open() as cw:
-        df = cw.timeline(name, predicate)
+        df = cw.store.timeline(cw.resolve(name) if name else None, predicate)  # value_json, as the table prints it
         labels = cw.store.labels()
     if json_:
         _json(rows(df.drop(columns=["sort_date"])))

@@ -27,20 +27,29 @@ class Resolution:
 
     query: str
     entity_id: str | None
-    candidates: pd.DataFrame
+    found: pd.DataFrame | None = None  # the candidates, when a search was needed
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        if self.found is None:  # an id or an exact name: no search, no pandas
+            import pandas as pd
+
+            return pd.DataFrame()
+        return self.found
 
     @property
     def ambiguous(self) -> bool:
         return self.entity_id is None and not self.candidates.empty
 
 
-def parse_as_of(as_of: str | None) -> PartialDate | None:
+def parse_as_of(as_of: str | None, option: str = "--as-of") -> PartialDate | None:
+    """A period (YYYY, YYYY-MM or YYYY-MM-DD); a bad one is an error naming `option`."""
     if as_of is None:
         return None
     try:
         return PartialDate.parse(as_of)
     except ValueError as exc:
-        raise ChipwatchError(f"--as-of: {exc}") from None
+        raise ChipwatchError(f"{option}: {exc}") from None
 
 
 class Store:
@@ -152,13 +161,11 @@ class Store:
     def resolve(self, text: str) -> Resolution:
         """An entity id, or a name in any script (貝加爾電子, 贝加尔电子, Байкал Электроникс,
         Baikal Electronics). Several equally good matches -> candidates, no entity."""
-        import pandas as pd
-
         if self.has_entity(text):
-            return Resolution(text, text, pd.DataFrame())
+            return Resolution(text, text)
         exact = self.con.execute("SELECT DISTINCT entity_id FROM names WHERE key = ?", [name_key(text)]).fetchall()
         if len(exact) == 1:
-            return Resolution(text, exact[0][0], pd.DataFrame())
+            return Resolution(text, exact[0][0])
         cands = self.search(text, limit=8)
         if cands.empty:
             return Resolution(text, None, cands)
@@ -187,28 +194,13 @@ class Store:
                entity: str | None = None, tag: str | None = None) -> pd.DataFrame:
         """Claims filtered by subject, predicate, object, status, validity on a date, an entity
         on either side (or named in a qualifier), or a tag."""
-        where, params = [], []
-        for condition, value in (("subject = ?", subject), ("object = ?", object), (_MENTIONS, entity),
-                                 ("predicate = ?", predicate), ("list_contains(tags, ?)", tag)):
-            if value:
-                where.append(condition)
-                params.append(value)
-        if status:
-            statuses = [status] if isinstance(status, str) else list(status)
-            bad = [s for s in statuses if s not in STATUSES]
-            if bad:
-                raise ChipwatchError(f"--status {bad[0]}: not a status; use one of {', '.join(STATUSES)}")
-            where.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params += statuses
-        if tag:
-            where.append("list_contains(tags, ?)")
-            params.append(tag)
-        period = as_of if isinstance(as_of, PartialDate) or as_of is None else parse_as_of(as_of)
-        if period:
-            where.append("(from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)")
-            params += [period.end, period.start]
-        q = "SELECT * FROM claims" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY chapter, id"
-        return self.sql(q, params)
+        return self.sql(*_claims_query(subject, predicate, object, status, as_of, entity, tag))
+
+    def claim_rows(self, subject: str | None = None, predicate: str | None = None, object: str | None = None,  # noqa: A002
+                   status: str | list[str] | None = None, as_of: str | PartialDate | None = None,
+                   entity: str | None = None, tag: str | None = None) -> list[dict]:
+        """The claims of `claims()` as dicts (no DataFrame, so no pandas to load)."""
+        return self.dicts(*_claims_query(subject, predicate, object, status, as_of, entity, tag))
 
     def evidence(self, claim_ids: list[str] | None = None) -> pd.DataFrame:
         if claim_ids is None:
@@ -245,3 +237,24 @@ class Store:
         ORDER BY sort_date, event, claim_id
         """  # noqa: S608 - cond is built from fixed strings
         return self.sql(q, params + params)
+
+
+def _claims_query(subject, predicate, object, status, as_of, entity, tag) -> tuple[str, list]:  # noqa: A002
+    where, params = [], []
+    for condition, value in (("subject = ?", subject), ("object = ?", object), (_MENTIONS, entity),
+                             ("predicate = ?", predicate), ("list_contains(tags, ?)", tag)):
+        if value:
+            where.append(condition)
+            params.append(value)
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise ChipwatchError(f"--status {bad[0]}: not a status; use one of {', '.join(STATUSES)}")
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    period = as_of if isinstance(as_of, PartialDate) or as_of is None else parse_as_of(as_of)
+    if period:
+        where.append("(from_date IS NULL OR from_date <= ?) AND (to_date IS NULL OR to_date >= ?)")
+        params += [period.end, period.start]
+    return "SELECT * FROM claims" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY chapter, id", params
