@@ -145,12 +145,28 @@ def claims(subject: Annotated[str | None, typer.Option(help="subject: id or name
 
 @app.command()
 def timeline(name: Annotated[str | None, typer.Argument(help="an entity (default: all)")] = None,
-             predicate: str | None = None, json_: AsJson = False) -> None:
-    """Dated events in order: when each claim starts and ends."""
+             predicate: str | None = None, json_: AsJson = False,
+             no_follow: Annotated[bool, typer.Option("--no-follow", help="the entity only, not its predecessors and successors")] = False,
+             sanctions: Annotated[bool, typer.Option("--sanctions", help="sanctions designations: one row each, claimed dates "
+                                                     "and the OFAC snapshots that bound them")] = False) -> None:
+    """Dated events in order: when each claim starts and ends (an entity's through its lineage)."""
+    from chipwatch.analysis.timeline import timeline as run
     from chipwatch.api import rows
 
     with _open() as cw:
-        df = cw.store.timeline(cw.resolve(name) if name else None, predicate)  # value_json, as the table prints it
+        if sanctions:
+            from chipwatch.analysis.sanctions import designations
+
+            found = designations(cw.store)
+            found = [d for d in found if d.subject == cw.resolve(name)] if name else found
+            if json_:
+                _json([d.to_dict() for d in found])
+                return
+            from chipwatch.render import designations_table
+
+            out.print(designations_table(found, cw.store.labels()))
+            return
+        df = run(cw.store, cw.resolve(name) if name else None, predicate, follow=not no_follow)
         labels = cw.store.labels()
     if json_:
         _json(rows(df.drop(columns=["sort_date"])))

@@ -109,12 +109,29 @@ def print_entity(console: Console, view: dict, lang: str = "en") -> None:
 
 
 def timeline_table(events: list[dict], labels: dict) -> Table:
-    t = Table("date", "event", "subject", "predicate", "object / value", "status", "claim")
+    lineage = any(e.get("relation") not in (None, "itself") for e in events)
+    t = Table("date", "event", "subject", "predicate", "object / value", "status", "claim", *(["lineage"] if lineage else []))
     for e in events:
         obj = labels.get(e["object"], e["object"]) if e.get("object") else value_text(
             {"value": json.loads(e["value_json"]) if e.get("value_json") else None, "unit": e.get("unit")})
         t.add_row(e["date"], e["event"], labels.get(e["subject"], e["subject"]), e["predicate"], obj,
-                  Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), e["claim_id"])
+                  Text(e["status"], style=STATUS_STYLE.get(e["status"], "")), e["claim_id"],
+                  *([e.get("relation") or ""] if lineage else []))
+    return t
+
+
+def designations_table(found, labels: dict) -> Table:
+    """One row per designation: the dates the claims give and what the OFAC snapshots say."""
+    t = Table("claimed", "entity", "by", "program", "OFAC SDN snapshots", "status", "claims", title="Sanctions designations",
+              title_justify="left")
+    for d in found:
+        snap = "—"
+        if d.listed_on:
+            snap = f"added between {d.not_listed_on} and {d.listed_on}" if d.not_listed_on else f"listed by {d.listed_on} (earliest held)"
+        if d.conflict:
+            snap += f"; {d.conflict}"
+        t.add_row(", ".join(d.claimed) or "undated", labels.get(d.subject, d.subject), labels.get(d.authority, d.authority),
+                  ", ".join(d.programs), snap, ", ".join(d.statuses), ", ".join(d.claims))
     return t
 
 

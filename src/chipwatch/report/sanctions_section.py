@@ -1,42 +1,42 @@
-"""The sanctions timeline: every `sanctioned_by` claim in date order (undated last), and the
-sanctions-list versions imported into the store, if any."""
+"""The sanctions timeline: one row per designation (entity, authority) in date order
+(undated last), its dates from the claims and the bounds the imported OFAC snapshots put on
+them, and the sanctions-list versions imported into the store, if any."""
 
 from __future__ import annotations
 
+from chipwatch.analysis.sanctions import Designation, designations
 from chipwatch.frames import rows
-from chipwatch.model.dates import PartialDate
 from chipwatch.report.context import Context
 from chipwatch.report.document import Paragraph, Section, Table, Text
 from chipwatch.report.phrasing import Phrasing, number
 from chipwatch.screening.links import list_links
 
 
-def _when(claim: dict) -> tuple:
-    start = claim.get("valid_from")
-    if not start:
-        return (1, "", claim["id"])
-    try:
-        return (0, PartialDate.parse(start).start.isoformat(), claim["id"])
-    except ValueError:
-        return (0, str(start), claim["id"])
+def _snapshots(ctx: Context, d: Designation) -> str:
+    """What the list snapshots say of the designation's date, in words."""
+    if not d.listed_on:
+        return "—"
+    text = (ctx.t("report.sanctions.added_between", a=d.not_listed_on, b=d.listed_on) if d.not_listed_on
+            else ctx.t("report.sanctions.listed_by", b=d.listed_on))
+    return text + (ctx.t("report.sentence.sep") + ctx.t("report.sanctions.conflict", a=d.not_listed_on) if d.conflict else "")
 
 
 def sanctions_section(ctx: Context, ph: Phrasing) -> Section:
     section = Section("sanctions", ctx.t("report.section.sanctions"))
     section.blocks.append(Paragraph([Text(ctx.t("report.sanctions.intro"))]))
-    claims = sorted((c for c in ctx.claims.values() if c["predicate"] == "sanctioned_by"), key=_when)
+    found = designations(ctx.cw.store)  # one row per designation, dated by claims and bounded by snapshots
+    claims = [ctx.claims[c] for d in found for c in d.claims if c in ctx.claims]
     table_rows = []
-    for c in claims:
-        q = c.get("qualifiers") or {}
-        program = ctx.join([str(q[k]) for k in ("program", "list") if q.get(k)])
-        since = c.get("valid_from") or ctx.t("report.sanctions.undated")
-        if c.get("valid_to"):
-            since = ctx.t("report.period.both", a=since, b=c["valid_to"])
-        table_rows.append([Text(since), Text(ctx.name(c["subject"])), Text(ctx.name(c.get("object"))), Text(program),
-                           Text("", badge=c["status"], badge_label=ph.badge(c["status"])), Text("", ctx.notes([c["id"]]))])
+    for d in found:
+        program = ctx.join(d.programs)
+        since = ctx.join(d.claimed) if d.claimed else ctx.t("report.sanctions.undated")
+        status = d.statuses[0] if len(d.statuses) == 1 else "disputed" if "disputed" in d.statuses else d.statuses[0]
+        table_rows.append([Text(since), Text(ctx.name(d.subject)), Text(ctx.name(d.authority) if d.authority else ""),
+                           Text(program), Text(_snapshots(ctx, d)),
+                           Text("", badge=status, badge_label=ph.badge(status)), Text("", ctx.notes(d.claims))])
     if table_rows:
-        cols = [ctx.t(f"report.sanctions.col.{k}") for k in ("date", "who", "by", "program", "status", "notes")]
-        section.blocks.append(Table(cols, table_rows, nowrap=[0, 4]))
+        cols = [ctx.t(f"report.sanctions.col.{k}") for k in ("date", "who", "by", "program", "snapshots", "status", "notes")]
+        section.blocks.append(Table(cols, table_rows, nowrap=[0, 5]))
     else:
         section.blocks.append(Paragraph([Text(ctx.t("report.none"))]))
 

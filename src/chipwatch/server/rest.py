@@ -115,8 +115,18 @@ def router(allow_write: bool) -> APIRouter:
         return jsonable(st.cw.claims_with_evidence(df.head(limit)))
 
     @api.get("/timeline", summary="Dated events in order")
-    def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100)):
-        return jsonable(rows(st.cw.timeline(entity, predicate).drop(columns=["sort_date"])))
+    def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
+                 follow: bool = Param(True, description="an entity's predecessors and successors too (successor_of chains)")):
+        from chipwatch.analysis.timeline import timeline as run
+
+        df = run(st.cw.store, st.cw.resolve(entity) if entity else None, predicate, follow)
+        return jsonable(rows(df.drop(columns=["sort_date"])))
+
+    @api.get("/sanctions/designations", summary="One row per designation: claimed dates and the list snapshots that bound them")
+    def designations(st: St):
+        from chipwatch.analysis.sanctions import designations as run
+
+        return jsonable([d.to_dict() for d in run(st.cw.store)])
 
     @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
     def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
