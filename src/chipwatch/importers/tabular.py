@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from chipwatch.errors import ChipwatchError
 
@@ -30,9 +30,12 @@ def _why(exc: csv.Error) -> str:
     return f"malformed CSV ({msg[:80]}); save it again as CSV"
 
 
-def rows(text: str, where: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
-    """(first line, last line, fields) of each record of CSV `text`; `where` names it in errors."""
-    reader = csv.reader(io.StringIO(_NEWLINE.sub("\n", text)), delimiter=delimiter)
+def rows(text: str, where: str, delimiter: str = ",", strict: bool = False,
+         why: Callable[[csv.Error, int], str] | None = None) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each record of CSV `text`; `where` names it in errors.
+    `strict`: the csv module's strict quoting; `why(error, first line of the record)`: the
+    error's words, when a caller says it in its own."""
+    reader = csv.reader(io.StringIO(_NEWLINE.sub("\n", text)), delimiter=delimiter, strict=strict)
     last = 0
     while True:
         try:
@@ -40,7 +43,8 @@ def rows(text: str, where: str, delimiter: str = ",") -> Iterator[tuple[int, int
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ChipwatchError(f"{where}:{reader.line_num}: {_why(exc)}") from None
+            said = why(exc, last + 1) if why else _why(exc)
+            raise ChipwatchError(f"{where}:{reader.line_num}: {said}") from None
         first, last = last + 1, reader.line_num
         yield first, last, fields
 

@@ -11,11 +11,11 @@ one clear line: which file, which line, what is wrong.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.importers import tabular
 from chipwatch.screening.dates import normalise as normalise_date
 from chipwatch.screening.lists.text import country_code, read_text
 from chipwatch.screening.matcher import Query, person_names
@@ -41,33 +41,27 @@ def read_queries(path: Path, column: str = "name") -> dict[str, Query]:
 
 
 def _rows(text: str, where: str):
-    """The CSV's rows as (line number, fields), after one newline style and a sniffed dialect."""
+    """The CSV's rows as (line number, fields), in any newline style, with the header's delimiter."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter = _delimiter(text[:text.find("\n") if "\n" in text else 4096][:4096])
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
-    previous = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            msg = str(exc)
-            if "field larger" in msg:
-                msg = f"a field longer than {MAX_FIELD:,} characters"
-            elif "end of data" in msg or "EOF" in msg:
-                msg = f"a quote opened on line {previous + 1} never closes"
-            raise ChipwatchError(f"{where}:{reader.line_num}: malformed CSV ({msg}); save it again as CSV "
-                                 f"with one party per line") from None
-        start, previous = previous + 1, reader.line_num
+    for start, end, row in tabular.rows(text, where, delimiter, strict=True, why=_why):
         for cell in row:
             if len(cell) > MAX_FIELD:
                 raise ChipwatchError(f"{where}:{start}: a field of {len(cell):,} characters (more than {MAX_FIELD:,}); "
                                      f"is a quote left open, or is this not a CSV of names?")
-        if reader.line_num > start and any("\n" in cell for cell in row):
-            raise ChipwatchError(f"{where}:{start}: a quoted field runs over lines {start}-{reader.line_num} "
+        if end > start and any("\n" in cell for cell in row):
+            raise ChipwatchError(f"{where}:{start}: a quoted field runs over lines {start}-{end} "
                                  f"(a quote left open?); put each party on one line")
         yield start, row
+
+
+def _why(exc: csv.Error, first: int) -> str:
+    msg = str(exc)
+    if "field larger" in msg:
+        msg = f"a field longer than {MAX_FIELD:,} characters"
+    elif "end of data" in msg or "EOF" in msg:
+        msg = f"a quote opened on line {first} never closes"
+    return f"malformed CSV ({msg}); save it again as CSV with one party per line"
 
 
 def _delimiter(header: str) -> str:
