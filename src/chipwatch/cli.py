@@ -287,6 +287,32 @@ def gap(as_of: AsOf = None, json_: AsJson = False,
 
 
 @app.command()
+def dependencies(country: Annotated[str, typer.Option(help="whose dependencies (ISO alpha-2)")] = "RU",
+                 on: Annotated[str, typer.Option("--on", help="on which country's providers (ISO alpha-2)")] = "CN",
+                 by: Annotated[str | None, typer.Option(help="stage: one table per stage")] = None,
+                 as_of: AsOf = None, json_: AsJson = False) -> None:
+    """What one country's entities source from another's, by stage, with the claims behind each line."""
+    from chipwatch.analysis.dependencies import dependencies as run
+    from chipwatch.analysis.dependencies import with_evidence
+
+    if by not in (None, "stage"):
+        raise ChipwatchError(f"--by {by}: only 'stage' is known (or leave it out for one table)")
+    with _open() as cw:
+        period, lines = run(cw.store, country, on, as_of)
+        items = with_evidence(cw.store, lines)
+        labels = cw.store.labels()
+    if json_:
+        _json({"country": country.upper(), "on": on.upper(), "as_of": period, "lines": items})
+        return
+    from chipwatch.render import dependencies_tables
+
+    for t in dependencies_tables(items, labels, by == "stage"):
+        out.print(t)
+    out.print(f"{country.upper()} on {on.upper()} as of {period}: {len(items)} line(s), "
+              f"{sum(len(x['claims']) for x in items)} claim(s)", markup=False)
+
+
+@app.command()
 def check(json_: AsJson = False,
           severity: Annotated[str, typer.Option(help="lowest severity to print: error, warning or info")] = "info") -> None:
     """Consistency checks: contradictions inside claims, footnotes against the text, conflicting values."""

@@ -256,3 +256,20 @@ def check_table(findings) -> Table:
         t.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.kind, f.message,
                   ", ".join(f.claims[:3]) + (f" +{len(f.claims) - 3}" if len(f.claims) > 3 else ""))
     return t
+
+
+def dependencies_tables(lines: list[dict], labels: dict, by_stage: bool) -> list[Table]:
+    """Dependency lines: one table, or one per stage; each line with its claims and statuses."""
+    def table(title: str | None) -> Table:
+        cols = (() if by_stage else ("stage",)) + ("item", "from", "for", "status", "claims")
+        return Table(*cols, title=title, title_justify="left")
+
+    tables: dict[str, Table] = {}
+    for x in lines:
+        t = tables.setdefault(x["stage"] if by_stage else "", table(x["stage"] if by_stage else None))
+        cells = [labels.get(x["item"], x["item"]) if x["item"] else "(no item named)",
+                 ", ".join(labels.get(p, p) for p in x["providers"]), ", ".join(labels.get(c, c) for c in x["consumers"]),
+                 Text(", ".join(x["statuses"]), style=STATUS_STYLE.get(x["statuses"][0], "") if len(x["statuses"]) == 1 else ""),
+                 ", ".join(x["claims"])]
+        t.add_row(*([] if by_stage else [x["stage"]]), *cells)
+    return list(tables.values()) or [table(None)]

@@ -23,7 +23,7 @@ from chipwatch.server import rest, views
 from chipwatch.server.state import State
 
 TEMPLATES = Path(__file__).with_name("templates")
-NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/scenario", "nav.scenario"),
+NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/dependencies", "nav.dependencies"), ("/scenario", "nav.scenario"),
        ("/screen", "nav.screen"), ("/trade", "nav.trade"), ("/sources", "nav.sources"))
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
@@ -124,6 +124,13 @@ def router() -> APIRouter:
               as_of: str | None = Param(None, max_length=10)):
         data = views.graph(st(request).cw, lang_of(request), type or None, status or None, as_of or None)
         return render(request, "graph.html", data, request.url.path.endswith(".json"))
+
+    @pages.get("/dependencies")
+    @pages.get("/dependencies.json")
+    def dependencies(request: Request, country: str = Param("RU", pattern=r"^[A-Za-z]{2}$"),
+                     on: str = Param("CN", pattern=r"^[A-Za-z]{2}$"), as_of: str | None = Param(None, max_length=10)):
+        data = views.dependencies(st(request).cw, lang_of(request), country, on, as_of or None)
+        return render(request, "dependencies.html", data, request.url.path.endswith(".json"))
 
     @pages.get("/analysis")
     @pages.get("/analysis.json")

@@ -157,6 +157,16 @@ def router(allow_write: bool) -> APIRouter:
         page, _ = select(run(st.cw.store, as_of, home=home.upper()), kind, q, sort, offset, top)
         return jsonable([f.to_dict() for f in page])
 
+    @api.get("/dependencies", summary="What one country sources from another's providers, by stage, with the claims")
+    def dependencies(st: St, country: str = Param("RU", pattern=r"^[A-Za-z]{2}$"), on: str = Param("CN", pattern=r"^[A-Za-z]{2}$"),
+                     as_of: AsOf = None):
+        from chipwatch.analysis.dependencies import dependencies as run
+        from chipwatch.analysis.dependencies import with_evidence
+
+        period, lines = run(st.cw.store, country, on, as_of)
+        return jsonable({"country": country.upper(), "on": on.upper(), "as_of": period,
+                         "lines": with_evidence(st.cw.store, lines)})
+
     @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
     def gap(st: St, as_of: AsOf = None,
             country: str = Param("RU", pattern=r"^[A-Za-z]{2}$", description="whose capability; foreign fabs are its suppliers")):

@@ -160,6 +160,23 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25, 
     })
 
 
+def dependencies(cw: Chipwatch, lang: str, country: str = "RU", on: str = "CN", as_of: str | None = None) -> dict:
+    """What `country` sources from `on`'s providers, by stage, each line with its claims' quotes."""
+    from chipwatch.analysis.dependencies import STAGES, with_evidence
+    from chipwatch.analysis.dependencies import dependencies as run
+
+    names = names_of(cw, lang)
+    period, lines = run(cw.store, country, on, as_of)
+    items = with_evidence(cw.store, lines)
+    for x in items:
+        x["item_name"] = names.get(x["item"], x["item"]) if x["item"] else None
+        x["provider_names"] = [{"id": p, "name": names.get(p, p)} for p in x["providers"]]
+        x["consumer_names"] = [{"id": c, "name": names.get(c, c)} for c in x["consumers"]]
+    stages = [{"stage": st, "lines": [x for x in items if x["stage"] == st]} for st in STAGES]
+    return jsonable({"country": country.upper(), "on": on.upper(), "as_of": period,
+                     "stages": [s for s in stages if s["lines"]], "count": len(items)})
+
+
 def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool = False, draws: int = 1000,
                    seed: int = 0, values: dict[str, float] | None = None) -> dict:
     """The bundled scenarios; the chosen one's assumptions; with `run`, its result."""
