@@ -212,13 +212,22 @@ def path(a: str, b: str, as_of: AsOf = None, json_: AsJson = False) -> None:
 @app.command()
 def export(format: Annotated[str, typer.Option("--format", "-f", help="json, ftm, graphml, gexf or neo4j-csv")],  # noqa: A002
            output: Annotated[Path, typer.Option("--output", "-o", help="file to write (a folder for neo4j-csv)")],
-           as_of: AsOf = None) -> None:
-    """Export the store: JSON (the contract), FollowTheMoney, GraphML, GEXF, Neo4j CSV."""
+           as_of: AsOf = None,
+           lists: Annotated[list[str] | None, typer.Option(
+               "--lists", help="ftm only: add the entries of this imported list version (repeatable; "
+               "`chipwatch lists` shows them), or `all` for the newest version of each list")] = None) -> None:
+    """Export the store: JSON (the contract), FollowTheMoney, GraphML, GEXF 1.3, Neo4j CSV.
+    The ftm export says what it left out and why, counted per reason."""
     from chipwatch.interop import export as run
 
     with _open() as cw:
-        counts = run(cw.store, format, output, as_of)
-    out.print(f"wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        counts = run(cw.store, format, output, as_of, lists)
+    left = counts.pop("left out", {})
+    out.print(f"wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()), markup=False)
+    if left:
+        out.print(f"left out ({sum(left.values())}):", markup=False)
+        for reason, n in left.items():
+            out.print(f"  {n:5d}  {reason}", markup=False)
 
 
 @app.command()

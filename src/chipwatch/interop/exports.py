@@ -20,10 +20,13 @@ FORMATS: dict[str, Callable[[Store, Path, str | None], dict]] = {
 }
 
 
-def export(store: Store, fmt: str, out: str | Path, as_of: str | None = None) -> dict:
-    """Write `store` as `fmt` to `out` (a directory for neo4j-csv). Returns counts."""
+def export(store: Store, fmt: str, out: str | Path, as_of: str | None = None, lists: list[str] | None = None) -> dict:
+    """Write `store` as `fmt` to `out` (a directory for neo4j-csv). Returns counts, and for
+    ftm what was left out (`left out`: reason -> count). `lists`: list versions to add (ftm)."""
     if fmt not in FORMATS:
         raise ChipwatchError(f"--format {fmt}: unknown; use one of {', '.join(FORMATS)}")
+    if lists and fmt != "ftm":
+        raise ChipwatchError(f"--lists: only --format ftm exports list entries, not {fmt}")
     out = Path(out)
     if fmt != "neo4j-csv" and out.is_dir():
         raise ChipwatchError(f"{out}: is a directory; give a file name, e.g. {out / ('chipwatch.' + fmt)}")
@@ -31,7 +34,7 @@ def export(store: Store, fmt: str, out: str | Path, as_of: str | None = None) ->
         raise ChipwatchError(f"{out}: folder {out.parent} does not exist")
     tmp = out.with_name(f".{out.name}.writing-{os.getpid()}")
     try:
-        counts = FORMATS[fmt](store, tmp, as_of)
+        counts = FORMATS[fmt](store, tmp, as_of, **({"lists": lists} if lists else {}))
         if out.is_dir():
             shutil.rmtree(out)
         os.replace(tmp, out)
