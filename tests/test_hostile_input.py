@@ -152,6 +152,17 @@ def test_hostile_yaml_in_a_dataset(tmp_path, case):
     one_line_error(lambda: load_dataset(dataset_with(tmp_path, text)), "dataset.yaml:", expect)
 
 
+def test_a_bad_character_after_chinese_text_is_on_its_own_line(tmp_path):
+    """libyaml counts UTF-8 bytes: the line is still the character's."""
+    path = write(tmp_path / "s.yaml", "名稱: 甲乙丙\n說明: 丁戊\nb: a\x1cb\n")
+    one_line_error(lambda: load_scenario(path), "s.yaml:3:", "character U+001C is not allowed")
+
+
+def test_a_deep_nesting_within_libyamls_limit_meets_ours(tmp_path):
+    path = write(tmp_path / "s.yaml", "name: s\nx: " + "[" * 70 + "1" + "]" * 70 + "\n")
+    one_line_error(lambda: load_scenario(path), "s.yaml:2:", "nested more than 64 levels")
+
+
 @pytest.mark.parametrize("case", list(HOSTILE_YAML))
 def test_hostile_yaml_in_a_scenario(tmp_path, case):
     text, expect = HOSTILE_YAML[case]

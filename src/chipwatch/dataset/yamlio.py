@@ -46,12 +46,33 @@ def _size(node: yaml.Node) -> int:
     return 1
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with limits (see the module), that keeps dates as text (partial dates are
-    validated by the model)."""
+try:  # libyaml's parser (in PyYAML's wheels) under PyYAML's own composer: 5x faster, the same nodes
+    from yaml._yaml import CParser as _Parser
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+    from yaml.parser import Parser as _Parser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    LIBYAML = False
+
+
+class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """A safe loader with limits (see the module), that keeps dates as text (partial dates are
+    validated by the model). The composer is PyYAML's, so the limits are checked as each node
+    is composed, before anything is constructed."""
 
     def __init__(self, stream):
-        super().__init__(stream)
+        if LIBYAML:
+            _Parser.__init__(self, stream)
+        else:  # pragma: no cover
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.depth, self.repeated = 0, 0
 
     def compose_node(self, parent, index):
@@ -141,15 +162,18 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ChipwatchError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader constructs safely
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         what = exc.problem or exc.context or "malformed YAML"
+        if "maximum nesting depth" in what:  # libyaml's own limit (1,000), met before ours
+            what = f"nested more than {MAX_DEPTH} levels deep; a record needs a few levels"
         raise ChipwatchError(f"{path}{line}: malformed YAML: {excerpt(what, 200)}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control character
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        line = text.count("\n", 0, exc.position) + 1
+        # libyaml counts bytes of the UTF-8 text, PyYAML characters
+        line = (text.encode("utf-8")[:exc.position].count(b"\n") if LIBYAML else text.count("\n", 0, exc.position)) + 1
         raise ChipwatchError(f"{path}:{line}: malformed YAML: character U+{ord(char):04X} is not allowed in YAML; "
                              "remove it or write it as an escape in a double-quoted value") from None
     except yaml.YAMLError as exc:
