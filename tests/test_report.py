@@ -272,3 +272,13 @@ def test_gap_section_states_its_period_and_lists_foreign_fabs_as_suppliers(repor
         assert ctx.name("tsmc") not in {r[0].text for r in nodes.rows}
         assert ctx.name("mikron") in {r[0].text for r in nodes.rows}
         assert any("2021" in x.text for b in section.blocks if not isinstance(b, Table) for x in getattr(b, "parts", []))
+
+
+def test_every_consistency_kind_on_the_bundled_dataset_has_a_label_in_both_languages(cw):
+    from chipwatch.analysis.check import check
+
+    kinds = {f.kind for f in check(cw.store)}
+    assert {"spelling_variant", "wrong_class", "garbled_text", "title_url_mismatch"} <= kinds
+    for kind in kinds:
+        label = labels()[f"report.consistency.kind.{kind}"]
+        assert label["en"] and label["zh-TW"], kind

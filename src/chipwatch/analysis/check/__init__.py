@@ -13,7 +13,10 @@ Kinds of finding:
   time, a disputed claim beside the claim it disputes, a node outside the process range;
 - number_not_in_quote: a value, qualifier number or date of a claim that none of its quotes
   contains (after the usual equivalences: 5 千 = 5000, 2.5 億 = 250000000);
-- dangling_reference: a claim, evidence row, name or identifier pointing at nothing in the store.
+- dangling_reference: a claim, evidence row, name or identifier pointing at nothing in the store;
+- the article's own slips (article.py): spelling variants, things put in the wrong class,
+  garbled characters, a footnote title that does not match its URL, a founding year against
+  the linked list entry's establishment date.
 
 Severity: `error` when the store itself is inconsistent (a claim contradicting itself, two
 undisputed claims asserting incompatible facts, a reference to nothing); `warning` when sources
@@ -26,6 +29,7 @@ knows a claim id. Entry point: `check(store)`.
 
 from __future__ import annotations
 
+from chipwatch.analysis.check.article import article_slips
 from chipwatch.analysis.check.common import TERMS, Finding, terms
 from chipwatch.analysis.check.context import Context
 from chipwatch.analysis.check.contradictions import internal_contradictions
@@ -54,6 +58,7 @@ def check(store: Store, min_severity: str | None = None) -> list[Finding]:
         *name_variants(ctx),
         *conflicting_values(ctx),
         *numbers_not_in_quotes(ctx),
+        *article_slips(ctx),
     ]
     order = {s: i for i, s in enumerate(severities)}
     if min_severity is not None:

@@ -66,6 +66,8 @@ class _Spellings:
         out = []
         for m in _LATIN_WORD.finditer(unicodedata.normalize("NFKC", text)):
             w = m[0].casefold()
+            if not m[0][0].isupper():  # a near miss of a name is written as a name ("sales" is no "States")
+                continue
             if len(w) < self.min or w in self.known or w in self.generic or w in self.translit.get(entity, ()):
                 continue
             for p in sorted(self.distinctive.get(entity, ())):

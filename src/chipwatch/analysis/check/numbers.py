@@ -39,6 +39,10 @@ def _quote_numbers(text: str) -> tuple[tuple[float, ...], tuple[tuple[int, int],
     for m in _NUMBER.finditer(text):
         n = float(m[1].replace(",", "") + (f".{m[2]}" if m[2] else ""))
         nums.append(n)
+        if "," in m[1]:  # 130,100.0 in a CSV row is also 130 and 100.0
+            parts = m[1].split(",")
+            nums.extend(float(x) for x in parts[:-1])
+            nums.append(float(parts[-1] + (f".{m[2]}" if m[2] else "")))
         rest = text[m.end():].lstrip().casefold()
         for word, factor in _multipliers():
             if rest.startswith(word):
