@@ -293,3 +293,38 @@ def test_cli_scenario_commands(russia_db):
     assert r.code == 0 and "What limits you" in r.out and "P5" in r.out
     assert_user_error(run_cli("scenario", "run", "no-such-scenario", db=russia_db), "no-such-scenario")
     assert_user_error(run_cli("scenario", "run", "baseline", "--draws", "-1", db=russia_db), "--draws")
+
+
+def test_draws_solved_in_forked_workers_equal_one_process(cw, monkeypatch):
+    """The LP blocks are spread over forked processes (HiGHS holds the GIL): every draw's
+    solution, duals and feasibility are those one process gives, to the bit."""
+    import numpy as np
+
+    import chipwatch.scenarios.solve as S
+
+    sc = load_scenario("smic-stops")
+    tpl = S.compile_template(build_network(cw, sc), sc)
+    k = 5 * S.CHUNK + 7  # an uneven last block
+    batch = S.evaluate(tpl, S.sample_params(sc, k, 3), S.draw_presence(S.presence_probabilities(tpl), k, 3), None,
+                       budget=None, hard=False)
+    real, calls = S._solve_forked, []
+    monkeypatch.setattr(S, "_solve_forked", lambda *a: calls.append(a[-1]) or real(*a))
+    forked = S.solve(tpl, batch, threads=2)
+    alone = S.solve(tpl, batch, threads=1)
+    assert calls == [2]  # two workers the first time, none the second
+    for field in ("x", "row_dual", "ub_dual", "ok"):
+        assert np.array_equal(getattr(forked, field), getattr(alone, field)), field
+    assert forked.x.shape == (k, tpl.n) and forked.ok.all()
+
+
+def test_a_scenario_run_loads_no_pandas(russia_db):
+    """`scenario run` reads the store through dicts: no pandas or pyarrow to import."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom chipwatch.cli import app\n"
+            f"app(['--db', {str(russia_db)!r}, 'scenario', 'run', 'baseline', '--draws', '300'], standalone_mode=False)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow', 'networkx'}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]" and "P50" in proc.stdout

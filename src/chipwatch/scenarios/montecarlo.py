@@ -228,10 +228,10 @@ def _used_assumptions(tpl: Template, P: Params) -> set[str]:
 def _quotes(cw, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
-    ev = cw.evidence(sorted(set(ids)))
     out: dict[str, str] = {}
-    for row in ev.itertuples():
-        out.setdefault(row.claim_id, row.quote)
+    for claim_id, quote in cw.store.con.execute("SELECT claim_id, quote FROM evidence WHERE list_contains(?, claim_id) "
+                                                "ORDER BY claim_id, seq", [sorted(set(ids))]).fetchall():
+        out.setdefault(claim_id, quote)
     return out
 
 

@@ -31,7 +31,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from chipwatch.frames import rows as df_rows
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_unit, ureg
 from chipwatch.scenarios.model import Scenario
@@ -219,9 +218,9 @@ def _source_dict(s: Source) -> dict:
 
 # -- reading claims ---------------------------------------------------------------------
 
-def _claim_refs(df) -> list[ClaimRef]:
+def _claim_refs(claims: list[dict]) -> list[ClaimRef]:
     out = []
-    for r in df_rows(df):
+    for r in claims:
         value = json.loads(r["value_json"]) if r.get("value_json") else None
         quals = json.loads(r["qualifiers"]) if r.get("qualifiers") else {}
         vf = r.get("valid_from")
@@ -256,7 +255,7 @@ def build_network(cw, sc: Scenario) -> Network:
     """The supply network at `sc.as_of`, from the claims in the store `cw` (a Chipwatch)."""
     store = cw.store
     period = PartialDate.parse(sc.as_of)
-    ents = {r["id"]: r for r in df_rows(store.sql("SELECT id, type, country, label_en, label_zh FROM entities"))}
+    ents = {r["id"]: r for r in store.dicts("SELECT id, type, country, label_en, label_zh FROM entities")}
     labels = {k: v["label_en"] or k for k, v in ents.items()}
     labels_zh = {k: v["label_zh"] or v["label_en"] or k for k, v in ents.items()}
     country_of_code = {v["country"]: k for k, v in ents.items() if v["type"] == "country" and v["country"]}
@@ -288,10 +287,10 @@ def build_network(cw, sc: Scenario) -> Network:
             out.append(via)
         return out
 
-    claims = _claim_refs(store.claims(as_of=period))
+    claims = _claim_refs(store.claim_rows(as_of=period))
     by_id = {c.id: c for c in claims}
-    all_fabricates = _claim_refs(store.claims(predicate="fabricates"))
-    all_founded = _claim_refs(store.claims(predicate="founded_by"))
+    all_fabricates = _claim_refs(store.claim_rows(predicate="fabricates"))
+    all_founded = _claim_refs(store.claim_rows(predicate="founded_by"))
     for c in all_fabricates + all_founded:
         by_id.setdefault(c.id, c)
 
@@ -299,7 +298,7 @@ def build_network(cw, sc: Scenario) -> Network:
         return by_id[cid]
 
     # claims named by the scenario must exist
-    known_claims = {r["id"] for r in df_rows(store.sql("SELECT id FROM claims"))}
+    known_claims = {r[0] for r in store.con.execute("SELECT id FROM claims").fetchall()}
     for i, cid in enumerate(sc.motivated_by):
         if cid not in known_claims:
             raise sc.error(("motivated_by", i), f"unknown claim '{cid}' — cite a claim id from `chipwatch claims`")

@@ -23,8 +23,8 @@ coefficients, bounds and right-hand sides change from draw to draw.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -616,35 +616,66 @@ def _source_amount(tpl: Template, s: Source, P: Params, presence, present, ramp,
 # -- solving ------------------------------------------------------------------------------------------
 
 def solve(tpl: Template, batch: Batch, threads: int | None = None) -> Solution:
-    """Solve every draw of `batch`: blocks of CHUNK draws as one block-diagonal LP each."""
+    """Solve every draw of `batch`: blocks of CHUNK draws as one block-diagonal LP each,
+    spread over `threads` workers (default: up to 2 cores). HiGHS holds the GIL, so the
+    workers are forked processes (where the platform forks; one process elsewhere); a
+    block is the same LP whoever solves it, so the result does not depend on the workers."""
     k = batch.c.shape[0]
-    n, m = tpl.n, tpl.m
-    x = np.zeros((k, n))
-    rd = np.zeros((k, m))
-    ud = np.zeros((k, n))
-    ok = np.ones(k, bool)
     chunks = [(s, min(s + CHUNK, k)) for s in range(0, k, CHUNK)]
+    workers = min(threads or min(2, os.cpu_count() or 1), len(chunks))
+    if workers > 1 and len(chunks) >= 2 * workers and "fork" in mp.get_all_start_methods():
+        return _solve_forked(tpl, batch, chunks, workers)
+    return _solve_span(tpl, batch, (0, k))
 
-    def run(span):
-        lo, hi = span
+
+def _spans(chunks: list[tuple[int, int]], parts: int) -> list[tuple[int, int]]:
+    """`parts` contiguous runs of whole chunks, as (first draw, end)."""
+    per = -(-len(chunks) // parts)
+    return [(chunks[i][0], chunks[min(i + per, len(chunks)) - 1][1]) for i in range(0, len(chunks), per)]
+
+
+def _joined(parts: list[Solution]) -> Solution:
+    return Solution(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("x", "row_dual", "ub_dual", "ok")))
+
+
+_FORKED: tuple[Template, Batch] | None = None  # what forked workers read (inherited, not pickled)
+
+
+def _forked_span(span: tuple[int, int]) -> Solution:
+    tpl, batch = _FORKED
+    return _solve_span(tpl, batch, span)
+
+
+def _solve_forked(tpl: Template, batch: Batch, chunks, workers: int) -> Solution:
+    global _FORKED
+    _FORKED = (tpl, batch)
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            return _joined(pool.map(_forked_span, _spans(chunks, workers)))
+    finally:
+        _FORKED = None
+
+
+def _solve_span(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution:
+    """Draws lo..hi, block by block."""
+    lo0, hi0 = span
+    kk = hi0 - lo0
+    x = np.zeros((kk, tpl.n))
+    rd = np.zeros((kk, tpl.m))
+    ud = np.zeros((kk, tpl.n))
+    ok = np.ones(kk, bool)
+    for lo in range(lo0, hi0, CHUNK):
+        hi = min(lo + CHUNK, hi0)
         res = _solve_block(tpl, batch, lo, hi)
         if res is None:  # a draw is infeasible (hard floors): solve one by one
             for i in range(lo, hi):
                 one = _solve_block(tpl, batch, i, i + 1)
                 if one is None:
-                    ok[i] = False
+                    ok[i - lo0] = False
                 else:
-                    x[i], rd[i], ud[i] = one[0][0], one[1][0], one[2][0]
-            return
-        x[lo:hi], rd[lo:hi], ud[lo:hi] = res
-
-    workers = threads or min(2, os.cpu_count() or 1)
-    if workers > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(workers) as ex:
-            list(ex.map(run, chunks))
-    else:
-        for span in chunks:
-            run(span)
+                    x[i - lo0], rd[i - lo0], ud[i - lo0] = one[0][0], one[1][0], one[2][0]
+            continue
+        x[lo - lo0:hi - lo0], rd[lo - lo0:hi - lo0], ud[lo - lo0:hi - lo0] = res
     return Solution(x, rd, ud, ok)
 
 
