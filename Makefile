@@ -42,8 +42,19 @@ $(YENTEVENV)/.installed:
 	$(YENTEVENV)/bin/pip install --quiet yente==5.5.0
 	touch $@
 
-test: $(STAMP) $(YENTEVENV)/.installed
-	CHIPWATCH_YENTE_PYTHON=$(YENTEVENV)/bin/python $(BIN)/python -m pytest -q
+# openapi-python-client in a venv of its own: the tests generate a client from /openapi.json and
+# call the API through it (tests/test_openapi_client.py).
+OPENAPIVENV := .venv-openapi
+
+$(OPENAPIVENV)/.installed:
+	$(PYTHON) -m venv $(OPENAPIVENV)
+	$(OPENAPIVENV)/bin/pip install --quiet openapi-python-client==0.29.1
+	echo '*' > $(OPENAPIVENV)/.gitignore
+	touch $@
+
+test: $(STAMP) $(YENTEVENV)/.installed $(OPENAPIVENV)/.installed
+	CHIPWATCH_YENTE_PYTHON=$(YENTEVENV)/bin/python CHIPWATCH_OPENAPI_PYTHON=$(OPENAPIVENV)/bin/python \
+	  $(BIN)/python -m pytest -q
 
 # Mutation fuzzing of every importer and loader (tests/fuzz; its quick profile runs in `make test`):
 # cases / tracebacks / hangs per target, exit 1 on any. FUZZ_ARGS='--target ofac --save fuzz-failures' narrows it.
@@ -72,4 +83,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) $(NKVENV) $(YENTEVENV) $(DB) .pytest_cache node_modules
+	rm -rf $(VENV) $(NKVENV) $(YENTEVENV) $(OPENAPIVENV) $(DB) .pytest_cache node_modules

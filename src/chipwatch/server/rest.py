@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chipwatch.api import rows
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
+from chipwatch.server import models as M  # noqa: N812
 from chipwatch.server import views
 from chipwatch.server.limits import UNAUTHORIZED, authorized
 from chipwatch.server.state import State
@@ -29,7 +30,8 @@ AsOf = Annotated[str | None, Param(description="keep claims valid at some time i
                                    max_length=10, pattern=AS_OF)]
 
 
-def state(request: Request) -> State:
+async def state(request: Request) -> State:
+    """The app's state (async: a sync dependency would cost each request a thread hop)."""
     return request.app.state.chipwatch
 
 
@@ -96,17 +98,17 @@ def csv_queries(data: bytes, filename: str, column: str) -> dict:
 def router(allow_write: bool) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
-    @api.get("/entities/{entity_id}", summary="An entity: names, identifiers, list entries, claims with evidence")
+    @api.get("/entities/{entity_id}", summary="An entity: names, identifiers, list entries, claims with evidence", responses=M.ok(M.EntityView))
     def entity(st: St, entity_id: str, as_of: AsOf = None):
         if not st.cw.store.has_entity(entity_id):
             raise HTTPException(404, f"no entity with id '{entity_id}'")
         return jsonable(st.cw.entity_view(entity_id, as_of))
 
-    @api.get("/search", summary="Entities by name in any script")
+    @api.get("/search", summary="Entities by name in any script", responses=M.ok(list[M.SearchHit]))
     def search(st: St, q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
-        return jsonable(rows(st.cw.search(q, limit)))
+        return jsonable(st.cw.store.find(q, limit))
 
-    @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does")
+    @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does", responses=M.ok(list[M.Claim]))
     def claims(st: St, subject: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
                object: str | None = Param(None, max_length=200),  # noqa: A002
                status: list[Status] | None = Param(None), tag: str | None = Param(None, max_length=100),
@@ -114,7 +116,7 @@ def router(allow_write: bool) -> APIRouter:
         df = st.cw.claims(subject=subject, predicate=predicate, object=object, status=status, as_of=as_of, tag=tag)
         return jsonable(st.cw.claims_with_evidence(df.head(limit)))
 
-    @api.get("/timeline", summary="Dated events in order")
+    @api.get("/timeline", summary="Dated events in order", responses=M.ok(list[M.TimelineEvent]))
     def timeline(st: St, entity: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
                  follow: bool = Param(True, description="an entity's predecessors and successors too (successor_of chains)")):
         from chipwatch.analysis.timeline import timeline as run
@@ -122,13 +124,13 @@ def router(allow_write: bool) -> APIRouter:
         df = run(st.cw.store, st.cw.resolve(entity) if entity else None, predicate, follow)
         return jsonable(rows(df.drop(columns=["sort_date"])))
 
-    @api.get("/sanctions/designations", summary="One row per designation: claimed dates and the list snapshots that bound them")
+    @api.get("/sanctions/designations", summary="One row per designation: claimed dates and the list snapshots that bound them", responses=M.ok(list[M.Designation]))
     def designations(st: St):
         from chipwatch.analysis.sanctions import designations as run
 
         return jsonable([d.to_dict() for d in run(st.cw.store)])
 
-    @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity")
+    @api.get("/neighbours/{entity_id}", summary="The graph neighbourhood of an entity", responses=M.ok(M.Neighbourhood))
     def neighbours(st: St, entity_id: str, radius: int = Param(1, ge=1, le=3), as_of: AsOf = None):
         whole = st.cw.neighbours(entity_id, radius, as_of)
         g = views.bounded(whole)
@@ -137,14 +139,14 @@ def router(allow_write: bool) -> APIRouter:
                           for u, v, d in g.edges(data=True)],
                 "nodes_left_out": whole.number_of_nodes() - g.number_of_nodes()}
 
-    @api.get("/trace/{product}", summary="A product's chain: design, fab (node), equipment, materials, channels")
+    @api.get("/trace/{product}", summary="A product's chain: design, fab (node), equipment, materials, channels", responses=M.ok(M.Trace))
     def trace(st: St, product: str, as_of: AsOf = None,
               detail: bool = Param(False, description="ETO inputs one provider per line, not only by stage and type")):
         from chipwatch.analysis.trace import trace as run
 
         return jsonable(run(st.cw.store, st.cw.resolve(product), as_of, detail))
 
-    @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality")
+    @api.get("/chokepoints", summary="Single sources, concentration, foreign dependency, centrality", responses=M.ok(list[M.Finding]))
     def chokepoints(st: St, as_of: AsOf = None, top: int = Param(100, ge=1, le=1000),
                     offset: int = Param(0, ge=0, description="skip this many findings first (the next page)"),
                     kind: Literal["single_source", "concentration", "foreign_dependency", "centrality"] | None = None,
@@ -157,7 +159,7 @@ def router(allow_write: bool) -> APIRouter:
         page, _ = select(run(st.cw.store, as_of, home=home.upper()), kind, q, sort, offset, top)
         return jsonable([f.to_dict() for f in page])
 
-    @api.get("/dependencies", summary="What one country sources from another's providers, by stage, with the claims")
+    @api.get("/dependencies", summary="What one country sources from another's providers, by stage, with the claims", responses=M.ok(M.Dependencies))
     def dependencies(st: St, country: str = Param("RU", pattern=r"^[A-Za-z]{2}$"), on: str = Param("CN", pattern=r"^[A-Za-z]{2}$"),
                      as_of: AsOf = None):
         from chipwatch.analysis.dependencies import dependencies as run
@@ -167,26 +169,26 @@ def router(allow_write: bool) -> APIRouter:
         return jsonable({"country": country.upper(), "on": on.upper(), "as_of": period,
                          "lines": with_evidence(st.cw.store, lines)})
 
-    @api.get("/gap", summary="Years behind the leading edge: nodes and purity")
+    @api.get("/gap", summary="Years behind the leading edge: nodes and purity", responses=M.ok(list[M.Gap]))
     def gap(st: St, as_of: AsOf = None,
             country: str = Param("RU", pattern=r"^[A-Za-z]{2}$", description="whose capability; foreign fabs are its suppliers")):
         from chipwatch.analysis.gap import gap as run
 
         return jsonable([g.to_dict() for g in run(st.cw.store, as_of, country.upper())])
 
-    @api.get("/check", summary="Consistency findings")
+    @api.get("/check", summary="Consistency findings", responses=M.ok(list[M.CheckFinding]))
     def check(st: St, severity: Literal["error", "warning", "info"] = "info"):
         from chipwatch.analysis.check import check as run
 
         return jsonable([f.to_dict() for f in run(st.cw.store, severity)])
 
-    @api.get("/scenarios", summary="The bundled scenarios")
+    @api.get("/scenarios", summary="The bundled scenarios", responses=M.ok(list[M.ScenarioSummary]))
     def scenarios():
         from chipwatch.scenarios import list_scenarios
 
         return list_scenarios()
 
-    @api.get("/scenarios/{name}", summary="A bundled scenario's interventions and assumptions")
+    @api.get("/scenarios/{name}", summary="A bundled scenario's interventions and assumptions", responses=M.ok(M.Scenario))
     def scenario(name: str):
         from chipwatch.scenarios import bundled_names, load_scenario
 
@@ -194,7 +196,7 @@ def router(allow_write: bool) -> APIRouter:
             raise HTTPException(404, f"no scenario '{name}'; bundled: {', '.join(bundled_names())}")
         return jsonable(load_scenario(name).to_dict())
 
-    @api.post("/scenarios/run", summary=f"Run a bundled scenario (parameters in the body, at most {views.MAX_DRAWS:,} draws)")
+    @api.post("/scenarios/run", summary=f"Run a bundled scenario (parameters in the body, at most {views.MAX_DRAWS:,} draws)", responses=M.ok(M.ScenarioResult))
     def scenario_run(st: St, body: ScenarioRun):
         from chipwatch.scenarios import bundled_names, load_scenario, run_scenario, with_values
 
@@ -205,14 +207,14 @@ def router(allow_write: bool) -> APIRouter:
             sc = with_values(sc, body.assumptions)
         return jsonable(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
 
-    @api.post("/screen", summary="Screen names (any script) against the imported lists")
+    @api.post("/screen", summary="Screen names (any script) against the imported lists", responses=M.ok(M.Screening))
     def screen_names(st: St, body: ScreenRequest):
         from chipwatch.screening.batch import name_queries
 
         queries = name_queries(body.names)
         return as_json(queries, run_screen(st, queries, body.threshold, body.limit, body.review_below))
 
-    @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)")
+    @api.post("/screen/csv", summary=f"Screen a CSV upload (at most {MAX_UPLOAD // 2**20} MB, {MAX_UPLOAD_ROWS:,} rows)", responses=M.ok(M.Screening))
     async def screen_csv(st: St, file: UploadFile = File(...), column: str = Form("name", max_length=100),
                          threshold: float = Form(0.7, ge=0, le=1)):
         from starlette.concurrency import run_in_threadpool
@@ -220,17 +222,17 @@ def router(allow_write: bool) -> APIRouter:
         queries = csv_queries(await read_upload(file, MAX_UPLOAD), file.filename or "upload.csv", column)
         return as_json(queries, await run_in_threadpool(run_screen, st, queries, threshold))
 
-    @api.get("/sources", summary="The sources, with how many claims each supports")
+    @api.get("/sources", summary="The sources, with how many claims each supports", responses=M.ok(list[M.Source]))
     def sources(st: St):
         return views.sources(st.cw)["sources"]
 
-    @api.get("/sources/{source_id}", summary="A source and all its claims")
+    @api.get("/sources/{source_id}", summary="A source and all its claims", responses=M.ok(M.SourceView))
     def source(st: St, source_id: str):
         return views.source(st.cw, source_id, "en")
 
     if allow_write:
         @api.post("/lists/{kind}", summary="Import a sanctions list (needs --allow-write and the bearer token)",
-                  responses={401: {"model": ErrorBody, "description": "no or wrong token"}})
+                  responses={**M.ok(M.Imported), 401: {"model": ErrorBody, "description": "no or wrong token"}})
         async def import_list(st: St, kind: Literal["ofac", "un", "bis", "ftm"], file: UploadFile = File(...),
                               date: str | None = Form(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
                               authorization: str | None = Header(None)):

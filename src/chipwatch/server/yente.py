@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chipwatch import __version__
 from chipwatch.screening.lists.model import ListEntry
+from chipwatch.server import models as M  # noqa: N812
 
 MAX_BATCH = 100  # queries in one /match request (yente's default)
 MAX_MATCHES = 500  # yente's MAX_MATCHES
@@ -327,7 +328,7 @@ ERRORS = {400: {"model": Error, "description": "a query yente would refuse"},
 def router(state_of) -> APIRouter:
     api = APIRouter(tags=["yente"], responses=ERRORS)
 
-    @api.post("/match/{dataset}", summary="Match entities against the imported lists (yente's /match)")
+    @api.post("/match/{dataset}", summary="Match entities against the imported lists (yente's /match)", responses=M.ok(M.MatchResponse))
     def match(request: Request, dataset: str, body: MatchRequest,
               limit: int = Param(5, ge=0, le=MAX_MATCHES), threshold: float = Param(0.7, ge=0, le=1),
               cutoff: float = Param(0.7, ge=0, le=1), algorithm: str = Param("best", max_length=50),
@@ -370,7 +371,7 @@ def router(state_of) -> APIRouter:
                 "chipwatch": {"lists": [v.__dict__ for v in found.lists] if found else [],
                               "warnings": found.warnings if found else []}}
 
-    @api.get("/search/{dataset}", summary="Entities of the imported lists by name (yente's /search)")
+    @api.get("/search/{dataset}", summary="Entities of the imported lists by name (yente's /search)", responses=M.ok(M.SearchResponse))
     def search(request: Request, dataset: str, q: str = Param("", max_length=MAX_VALUE), schema: str = Param("Thing"),
                include_dataset: ListParam = [], exclude_dataset: ListParam = [], exclude_schema: ListParam = [],  # noqa: B006
                changed_since: str | None = Param(None, pattern=TS_PATTERN), countries: ListParam = [],  # noqa: B006
@@ -407,7 +408,7 @@ def router(state_of) -> APIRouter:
         return {"results": results[offset:offset + limit], "total": {"value": len(results), "relation": "eq"},
                 "limit": limit, "offset": offset, "facets": facets}
 
-    @api.get("/entities/{entity_id}", summary="One entity of the imported lists, with its sanctions (yente's /entities)")
+    @api.get("/entities/{entity_id}", summary="One entity of the imported lists, with its sanctions (yente's /entities)", responses=M.ok(M.YenteEntity))
     def entity(request: Request, entity_id: str, nested: bool = True):
         st = state_of(request)
         store = st.cw.store
@@ -419,7 +420,7 @@ def router(state_of) -> APIRouter:
             raise HTTPException(404, "No such entity!")
         return expand(store, ListEntry.from_record(row[0]), kind, row[1], row[2], nested)
 
-    @api.get("/catalog", summary="The datasets this server holds (yente's /catalog)")
+    @api.get("/catalog", summary="The datasets this server holds (yente's /catalog)", responses=M.ok(M.Catalog))
     def catalog(request: Request):
         store = state_of(request).cw.store
         rows = store.con.execute(
@@ -432,7 +433,7 @@ def router(state_of) -> APIRouter:
                      "entity_count": sum(s["entity_count"] for s in sets), "load": True, "index_current": True})
         return {"datasets": sets, "current": [s["name"] for s in sets], "outdated": [], "index_stale": False}
 
-    @api.get("/algorithms", summary="The scoring algorithm and its features (yente's /algorithms)")
+    @api.get("/algorithms", summary="The scoring algorithm and its features (yente's /algorithms)", responses=M.ok(M.Algorithms))
     def algorithms():
         docs = {name: {"description": text, "coefficient": weight, "url": "chipwatch/screening/matcher.py"}
                 for name, (text, weight) in FEATURES.items()}
@@ -441,12 +442,12 @@ def router(state_of) -> APIRouter:
                 "features": docs, "docs": {"name": ALGORITHM, "description": None, "config": {}, "features": docs}}
         return {"algorithms": [algo], "default": ALGORITHM, "best": ALGORITHM}
 
-    @api.get("/healthz", summary="The server is up")
+    @api.get("/healthz", summary="The server is up", responses=M.ok(M.Status))
     def healthz():
         return {"status": "ok"}
 
     @api.get("/readyz", summary="The server answers from its store",
-             responses={503: {"model": Error, "description": "the store cannot be read"}})
+             responses={**M.ok(M.Status), 503: {"model": Error, "description": "the store cannot be read"}})
     def readyz(request: Request):
         try:
             state_of(request).cw.store.con.execute("SELECT 1").fetchone()
