@@ -445,7 +445,9 @@ def screen(file: Annotated[Path | None, typer.Argument(help="a CSV with a column
 def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="port")] = 8000,
           allow_write: Annotated[bool, typer.Option("--allow-write", help="enable the write endpoint (list imports); needs --token")] = False,
-          token: Annotated[str | None, typer.Option(envvar="CHIPWATCH_TOKEN", help="bearer token writes must send")] = None) -> None:
+          token: Annotated[str | None, typer.Option(envvar="CHIPWATCH_TOKEN", help="bearer token writes must send")] = None,
+          workers: Annotated[int, typer.Option(min=1, max=64, help="server processes sharing the port (one per core "
+                                               "for many clients)")] = 1) -> None:
     """Serve the explorer (pages, each with a .json twin) and the REST API; read-only by default."""
     from chipwatch.server import create_app
     from chipwatch.server.serve import run
@@ -455,7 +457,7 @@ def serve(host: Annotated[str, typer.Option(help="address to listen on")] = "127
     app = create_app(db, allow_write, token)  # a clear error now rather than at the first request
     out.print(f"chipwatch explorer: http://{host}:{port}/  (REST API docs: http://{host}:{port}/docs; store {db}"
               + ("; writes allowed with the token" if allow_write else "; read-only") + ")", markup=False)
-    run(app, host, port)
+    run(app, host, port, workers, db, allow_write, token)
 
 
 @app.command()

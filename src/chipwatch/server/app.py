@@ -46,9 +46,10 @@ def wants_json(request: Request) -> bool:
 
 
 def create_app(db: str | Path | None = None, allow_write: bool = False, token: str | None = None,
-               budget: float | None = None) -> FastAPI:
+               budget: float | None = None, slots: int | None = None) -> FastAPI:
     """The app on the store `db` (screening reads its name indexes in place: nothing to
-    build at start-up); `budget` is the seconds a request may take (default: work.budget())."""
+    build at start-up); `budget` is the seconds a request may take (default: work.budget()),
+    `slots` the heavy requests it runs at once (default: one per core)."""
     if allow_write and not token:
         raise ChipwatchError("--allow-write needs --token TOKEN (or CHIPWATCH_TOKEN): writes are refused without one")
     st = State(db, allow_write, token)
@@ -111,7 +112,7 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # outermost last: body limits and the token, then the cache, the time budget, the store's generation
     app.add_middleware(PinStore, state=st)
-    app.add_middleware(Budget, seconds=budget)
+    app.add_middleware(Budget, seconds=budget, slots=slots)
     app.add_middleware(ResponseCache, state=st)
     app.add_middleware(BodyLimit, token=token if allow_write else None)
     return app

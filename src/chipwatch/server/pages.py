@@ -113,9 +113,7 @@ def router() -> APIRouter:
     @pages.get("/search")
     @pages.get("/search.json")
     def search(request: Request, q: str = Param("", max_length=200)):
-        from chipwatch.api import rows
-
-        found = jsonable(rows(st(request).cw.search(q, 50))) if q.strip() else []
+        found = jsonable(st(request).cw.store.find(q, 50)) if q.strip() else []
         return render(request, "search.html", {"q": q, "results": found}, request.url.path.endswith(".json"))
 
     @pages.get("/graph")

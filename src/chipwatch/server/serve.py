@@ -8,6 +8,8 @@ server/limits.py."""
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -48,10 +50,31 @@ class HeadTimeoutProtocol(H11Protocol):
             self.transport.close()
 
 
-def run(app, host: str, port: int) -> None:
-    """Serve `app` until interrupted."""
+ENV = ("CHIPWATCH_DB", "CHIPWATCH_ALLOW_WRITE", "CHIPWATCH_TOKEN", "CHIPWATCH_WORKERS")  # what worker processes are told
+
+
+def run(app, host: str, port: int, workers: int = 1, db: Path | None = None, allow_write: bool = False,
+        token: str | None = None) -> None:
+    """Serve `app` until interrupted; with `workers` > 1, that many processes (each makes its
+    own app on the store `db`, read-only connections to one file) share the socket."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=HeadTimeoutProtocol,
-                timeout_keep_alive=KEEP_ALIVE, h11_max_incomplete_event_size=MAX_HEAD,
-                limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=GRACE)
+    kw = dict(host=host, port=port, log_level="warning", http=HeadTimeoutProtocol, timeout_keep_alive=KEEP_ALIVE,
+              h11_max_incomplete_event_size=MAX_HEAD, limit_concurrency=MAX_CONNECTIONS,
+              timeout_graceful_shutdown=GRACE)
+    if workers <= 1:
+        uvicorn.run(app, **kw)
+        return
+    app.state.chipwatch.close()  # this process only watches the workers
+    os.environ.update(zip(ENV, (str(db), "1" if allow_write else "", token or "", str(workers)), strict=True))
+    uvicorn.run("chipwatch.server.serve:worker_app", factory=True, workers=workers, **kw)
+
+
+def worker_app():
+    """The app of one worker process, made from what `run` put in its environment; each
+    worker gets its share of the machine's slots for heavy requests."""
+    from chipwatch.server import create_app
+
+    db, allow_write, token, workers = (os.environ.get(k, "") for k in ENV)
+    slots = max(1, (os.cpu_count() or 2) // int(workers or 1))
+    return create_app(db or None, bool(allow_write), token or None, slots=slots)

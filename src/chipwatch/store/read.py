@@ -135,28 +135,17 @@ class Store:
     # -- names ---------------------------------------------------------------
     def search(self, text: str, limit: int = 10) -> pd.DataFrame:
         """Entities whose names match `text` in any script, best first (score 0-1)."""
-        key = name_key(text)
-        if not key:
-            import pandas as pd
+        import pandas as pd
 
-            return pd.DataFrame(columns=["entity_id", "label_en", "label_zh", "type", "name", "score"])
-        q = """
-        WITH scored AS (
-          SELECT n.entity_id, n.name,
-                 CASE WHEN n.key = $k THEN 1.0
-                      WHEN length($k) >= 2 AND contains(n.key, $k) THEN 0.7 + 0.25 * length($k) / length(n.key)
-                      WHEN length(n.key) >= 3 AND contains($k, n.key) THEN 0.6 + 0.25 * length(n.key) / length($k)
-                      ELSE jaro_winkler_similarity(n.key, $k) * 0.9 END AS score
-          FROM names n
-        ), best AS (
-          SELECT entity_id, arg_max(name, score) AS name, max(score) AS score
-          FROM scored WHERE score >= 0.75 GROUP BY entity_id
-        )
-        SELECT b.entity_id, e.label_en, e.label_zh, e.type, b.name, round(b.score, 3) AS score
-        FROM best b JOIN entities e ON e.id = b.entity_id
-        ORDER BY score DESC, length(b.name), b.entity_id LIMIT $n
-        """
-        return self.con.execute(q, {"k": key, "n": limit}).df()
+        from chipwatch.store.search import COLUMNS
+
+        return pd.DataFrame(self.find(text, limit), columns=list(COLUMNS))
+
+    def find(self, text: str, limit: int = 10) -> list[dict]:
+        """search() as dicts, without pandas (store.search: names scored in memory)."""
+        from chipwatch.store.search import NameSearch
+
+        return self.memo("name-search", lambda: NameSearch.load(self.con)).search(text, limit)
 
     def resolve(self, text: str) -> Resolution:
         """An entity id, or a name in any script (貝加爾電子, 贝加尔电子, Байкал Электроникс,
