@@ -30,7 +30,8 @@ AsOf = Annotated[str | None, Param(description="keep claims valid at some time i
                                    max_length=10, pattern=AS_OF)]
 
 
-def state(request: Request) -> State:
+async def state(request: Request) -> State:
+    """The app's state (async: a sync dependency would cost each request a thread hop)."""
     return request.app.state.chipwatch
 
 
@@ -105,7 +106,7 @@ def router(allow_write: bool) -> APIRouter:
 
     @api.get("/search", summary="Entities by name in any script", responses=M.ok(list[M.SearchHit]))
     def search(st: St, q: str = Param(..., min_length=1, max_length=200), limit: int = Param(10, ge=1, le=100)):
-        return jsonable(rows(st.cw.search(q, limit)))
+        return jsonable(st.cw.store.find(q, limit))
 
     @api.get("/claims", summary="Claims with evidence, filtered as `chipwatch claims` does", responses=M.ok(list[M.Claim]))
     def claims(st: St, subject: str | None = Param(None, max_length=200), predicate: str | None = Param(None, max_length=100),
