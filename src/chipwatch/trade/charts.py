@@ -11,15 +11,23 @@ from chipwatch.trade.mirror import Mirror
 from chipwatch.trade.spikes import Spikes
 
 
+def confidential_share(result: Spikes) -> tuple[int, int]:
+    """(confidential cells, all cells) behind the chart's series."""
+    return (sum(int(r.get("confidential") or 0) for r in result.series),
+            sum(int(r.get("cells") or 0) for r in result.series))
+
+
 def spikes_chart(result: Spikes, break_month: str = "2022-02") -> dict:
-    """Monthly (or yearly) flows to each destination, log scale, roundabout ones highlighted."""
+    """Monthly (or yearly) flows to each destination, symlog scale (0 at the axis), roundabout
+    ones dashed. A month with no value published (confidential, or not yet out) is a gap in
+    the line, not a 0; the subtitle gives the share of confidential cells."""
     roles = {g.dest: "target" if g.is_target else "roundabout" if g.roundabout else "other" for g in result.growth}
     df = pd.DataFrame(result.series)
     df["role"] = df["dest"].map(roles)
-    df["value"] = df["value"].clip(lower=0) + 1  # log scale: 0 shows at the floor
+    df["value"] = df["value"].astype("float64").clip(lower=0)  # None -> NaN -> null in the spec
     x = alt.X("period:T" if result.freq == "M" else "period:O", title=None)
-    lines = alt.Chart(df).mark_line(point=result.freq == "A").encode(
-        x=x, y=alt.Y("value:Q", scale=alt.Scale(type="log"), title=f"value ({result.currency}, log scale)"),
+    lines = alt.Chart(df).mark_line(point=result.freq == "A", invalid="break-paths-show-domains").encode(
+        x=x, y=alt.Y("value:Q", scale=alt.Scale(type="symlog"), title=f"value ({result.currency}, symlog scale)"),
         color=alt.Color("name:N", title="destination"),
         strokeDash=alt.StrokeDash("role:N", title="role"),
         tooltip=["name:N", "period:N", alt.Tooltip("value:Q", format=",.0f"), "role:N"])
@@ -27,7 +35,12 @@ def spikes_chart(result: Spikes, break_month: str = "2022-02") -> dict:
     if result.freq == "M":
         rule = alt.Chart(pd.DataFrame({"period": [break_month + "-24"]})).mark_rule(strokeDash=[4, 4]).encode(x="period:T")
         layers.append(rule)
-    title = f"{result.product}: flows to each destination, baseline {result.baseline[0]}-{result.baseline[1]}"
+    hidden, cells = confidential_share(result)
+    share = f"{100 * hidden / cells:.1f}%" if cells else "0%"
+    subtitle = (f"{hidden:,} of {cells:,} cells ({share}) confidential or not published (':'); "
+                "a period with no value published is a gap")
+    title = alt.Title(f"{result.product}: flows to each destination, baseline {result.baseline[0]}-{result.baseline[1]}",
+                      subtitle=subtitle)
     return alt.layer(*layers).properties(title=title, width=640, height=320).to_dict()
 
 

@@ -76,7 +76,7 @@ class Spikes:
     freq: str
     months: list[tuple[int, int]]
     growth: list[Growth]
-    series: list[dict] = field(default_factory=list)  # {dest, period, value} for charts
+    series: list[dict] = field(default_factory=list)  # {dest, period, value (None: unpublished), cells, confidential}
     sources: int = 0
 
     @property
@@ -178,10 +178,13 @@ def spikes(engine: FlowEngine, product: str, target: str, origin: str | None = N
         period_months = [(y, 0) for y in range(period[0], period[1] + 1) if y in years_seen]
     per_dest: dict[str, dict[tuple[int, int], float]] = {}
     hidden: dict[str, int] = {}
-    for dest, _cur, year, month, value, n_hidden, _n, _src in rows:
+    cells: dict[tuple, list] = {}  # (dest, period) -> [cells, confidential cells, any value published]
+    for dest, _cur, year, month, value, n_hidden, n, _src in rows:
         key = (year, month if monthly else 0)
         per_dest.setdefault(dest, {})[key] = per_dest.get(dest, {}).get(key, 0.0) + (value or 0.0)
         hidden[dest] = hidden.get(dest, 0) + int(n_hidden or 0)
+        c = cells.setdefault((dest, key), [0, 0, False])
+        c[0], c[1], c[2] = c[0] + int(n or 0), c[1] + int(n_hidden or 0), c[2] or value is not None
     if target not in per_dest:
         raise ChipwatchError(f"--target {target}: no {flow} flows of product {product} to {normalise.country_name(target)} "
                              "in the data; check the target, the product and `chipwatch trade`")
@@ -205,7 +208,9 @@ def spikes(engine: FlowEngine, product: str, target: str, origin: str | None = N
     growth.sort(key=lambda g: (not g.is_target, not g.roundabout, -(g.log_growth if g.log_growth is not None else
                                                                    (99 if g.trend == "new" else -99))))
     series = [{"dest": dest, "name": normalise.country_name(dest),
-               "period": f"{y}-{m:02d}" if monthly else str(y), "value": v}
+               "period": f"{y}-{m:02d}" if monthly else str(y),
+               "value": v if cells[(dest, (y, m))][2] else None,  # nothing published: a gap, not 0
+               "cells": cells[(dest, (y, m))][0], "confidential": cells[(dest, (y, m))][1]}
               for dest, values in per_dest.items() for (y, m), v in sorted(values.items())]
     return Spikes(product, target, origin, flow, baseline, period, cur_code, threshold, engine.name,
                   "M" if monthly else "A", period_months, growth, series, max(r[7] for r in rows))
