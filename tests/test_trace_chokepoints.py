@@ -186,3 +186,9 @@ def test_trace_joins_eto_inputs_by_stage_and_type(eto_db):
     long = run_cli("trace", "Elbrus-16S", "--detail", db=eto_db, env={"COLUMNS": "400"})
     assert short.code == 0 and len(short.out.splitlines()) < 30 and "by stage and type" in short.out, short
     assert len(long.out.splitlines()) > len(short.out.splitlines()) + 50
+
+
+def test_chokepoints_default_to_the_latest_year_the_data_covers(cw, findings):
+    default = chokepoints(cw.store)
+    assert {f.as_of for f in default} == {"2024"}
+    assert [f.to_dict() for f in default] == [f.to_dict() for f in findings]

@@ -30,6 +30,7 @@ from pathlib import Path
 import networkx as nx
 
 from chipwatch import yamldata
+from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.supply import demand_claims, dissolved, placeholders, supplies
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import text
@@ -55,6 +56,7 @@ class Finding:
     claims: list[str]
     details: dict = field(default_factory=dict)
     rank: int = 0
+    as_of: str | None = None  # the period the finding is read at
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -190,7 +192,9 @@ def _central(g: nx.MultiDiGraph, labels: dict, centrality: dict) -> list[Finding
 
 def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | None = None,
                 home: str = "RU") -> list[Finding]:
-    """All chokepoint findings valid at `as_of`, ranked (1 = most severe)."""
+    """All chokepoint findings valid at `as_of` (default: the latest year the data covers),
+    ranked (1 = most severe)."""
+    as_of = default_as_of(store, as_of)
     g = project(store, as_of=as_of, statuses=statuses, predicates=weights()["supply_predicates"])
     demand = demand_claims(store)  # reliance on a customer is no supply path
     g.remove_edges_from([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("claim") in demand])
@@ -215,7 +219,7 @@ def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | No
         _weigh(f, 1.0 if f.kind == "foreign_dependency" or _touched(f) & (ours | used) else world)
     findings.sort(key=lambda f: (-f.score, f.kind, f.subject))
     for i, f in enumerate(findings, 1):
-        f.rank = i
+        f.rank, f.as_of = i, as_of
     return findings
 
 
