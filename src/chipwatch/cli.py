@@ -644,6 +644,115 @@ def summary(json_: AsJson = False) -> None:
     print_summary(out, data, labels)
 
 
+@app.command()
+def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a folder of them, or '-' for text on stdin")],
+           source_id: Annotated[str, typer.Option("--source-id", help="id of the new source (a slug)")],
+           dataset: Annotated[Path, typer.Option("--dataset", help="the dataset the claims will join (its names are the gazetteer)")] = Path("datasets/russia"),
+           lang: Annotated[str | None, typer.Option("--lang", help="zh-Hant, zh-Hans, ru or en (default: by script)")] = None,
+           title: Annotated[str | None, typer.Option(help="the source's title")] = None,
+           url: Annotated[str | None, typer.Option(help="where the source is published")] = None,
+           date: Annotated[str | None, typer.Option(help="its date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
+           kind: Annotated[str, typer.Option(help="press_release, news, report, article, …")] = "report",
+           publisher: Annotated[str | None, typer.Option(help="who published it")] = None,
+           licence: Annotated[str | None, typer.Option(help="its licence (e.g. public domain (US government work))")] = None,
+           json_: AsJson = False) -> None:
+    """Read a document into candidate claims (quoted, located, with the pattern that fired) for review."""
+    from chipwatch.ingest import ingest as run
+
+    text = sys.stdin.read() if path == "-" else None
+    meta = {"title": title, "url": url, "date": date, "kind": kind, "publisher": publisher, "licence": licence}
+    done = run(None if path == "-" else Path(path), dataset, source_id, lang, text, meta)
+    if json_:
+        _json([{"source": d.result.source, "language": d.result.language, "sentences": d.result.sentences,
+                "mentions": d.result.mentions, "candidates": [c.to_dict() for c in d.result.candidates],
+                "seconds": round(d.seconds, 4)} for d in done])
+        return
+    for d in done:
+        r = d.result
+        out.print(f"{r.source} ({r.language}): {r.sentences} sentences, {r.mentions} mentions, "
+                  f"{len(r.candidates)} candidate claims queued; see `chipwatch review list --dataset {dataset}`",
+                  markup=False, highlight=False)
+
+
+review_app = typer.Typer(help="Review candidate claims: list, show, accept, edit, reject.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+ReviewDataset = Annotated[Path, typer.Option("--dataset", help="the dataset whose queue to review")]
+
+
+@review_app.command("list")
+def review_list(dataset: ReviewDataset = Path("datasets/russia"),
+                state: Annotated[str | None, typer.Option(help="pending, accepted or rejected (default: all)")] = None,
+                json_: AsJson = False) -> None:
+    """Candidates in the queue."""
+    from chipwatch.review import items
+
+    rows = [c for item in items(dataset) for c in item.candidates if state in (None, c.state)]
+    if json_:
+        _json([c.to_dict() for c in rows])
+        return
+    t = table("id", "state", "status", "subject", "predicate", "object / value", "pattern")
+    for c in rows:
+        what = c.object if c.object else f"{c.value}{' ' + c.unit if c.unit else ''}"
+        t.add_row(c.id, c.state, c.status, c.subject, c.predicate, str(what), c.pattern)
+    out.print(t)
+
+
+@review_app.command("show")
+def review_show(candidate: str, dataset: ReviewDataset = Path("datasets/russia"), json_: AsJson = False) -> None:
+    """One candidate: its quote, locator, pattern, and the claims it would disagree with."""
+    from chipwatch.review.show import describe
+
+    data = describe(dataset, candidate)
+    if json_:
+        _json(data)
+        return
+    for key, val in data.items():
+        out.print(f"{key}: {val}", markup=False, highlight=False)
+
+
+@review_app.command("accept")
+def review_accept(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+                  chapter: Annotated[str, typer.Option(help="claims file to write (claims/CHAPTER.yaml)")] = "ingested",
+                  create_entities: Annotated[bool, typer.Option("--create-entities", help="add the new entities it proposes")] = False,
+                  disputed: Annotated[bool, typer.Option("--disputed", help="mark the claim disputed (sources disagree)")] = False) -> None:
+    """Write a candidate into the dataset as a claim (validated, quote checked)."""
+    from chipwatch.review import accept
+
+    claim, found = accept(dataset, candidate, chapter, create_entities, disputed)
+    out.print(f"accepted {candidate} as claim {claim.id} in {dataset}/claims/{chapter}.yaml", markup=False, highlight=False)
+    for d in found:
+        err.line(f"disagrees: {d.describe()}")
+
+
+@review_app.command("edit")
+def review_edit(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+                subject: str | None = None, predicate: str | None = None,
+                object_: Annotated[str | None, typer.Option("--object")] = None,
+                value: Annotated[str | None, typer.Option(help="a number, min-max, or text")] = None,
+                unit: str | None = None, status: str | None = None,
+                valid_from: Annotated[str | None, typer.Option("--valid-from")] = None) -> None:
+    """Change what a pending candidate says (never its quote)."""
+    from chipwatch.review import edit
+    from chipwatch.review.show import parse_value
+
+    changes = {k: v for k, v in {"subject": subject, "predicate": predicate, "object": object_, "unit": unit,
+                                 "status": status, "valid_from": valid_from}.items() if v is not None}
+    if value is not None:
+        changes["value"] = parse_value(value)
+    c = edit(dataset, candidate, changes)
+    out.print(f"edited {c.id}: {c.subject} {c.predicate} {c.object or c.value}", markup=False, highlight=False)
+
+
+@review_app.command("reject")
+def review_reject(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+                  reason: Annotated[str | None, typer.Option(help="why (kept in the queue)")] = None) -> None:
+    """Reject a candidate (it stays in the queue, marked rejected)."""
+    from chipwatch.review import reject
+
+    reject(dataset, candidate, reason)
+    out.print(f"rejected {candidate}", markup=False, highlight=False)
+
+
 def main() -> None:
     """Entry point: user mistakes print one line on stderr and exit 1, never a traceback."""
     try:

@@ -1,0 +1,94 @@
+"""Predicate patterns kept as data: `patterns/<lang>.yaml` holds a language's status cues,
+the shapes of names not yet in the graph, and the patterns that propose claims.
+
+A pattern's `match` is a regular expression over the sentence with its mentions masked:
+`{S}` and `{O}` are entity mentions (subject, object), `{N}` a name not in the graph,
+`{V}` a figure (quantity, percent, purity or date; the predicate's value kind decides which),
+`{_}` a short gap (up to 40 characters, within one clause)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from chipwatch.dataset.yamlio import read_yaml
+from chipwatch.errors import ChipwatchError, first_line
+from chipwatch.model.vocabulary import vocabulary
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+STATUS_ORDER = ("speculated", "reported", "planned")
+_SLOTS = {"{N}": r"⟨N(?P<n>\d+)⟩", "{V}": r"⟨V(?P<v>\d+)⟩",
+          "{_}": r"[^。；;]{0,40}?"}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    predicate: str
+    rx: re.Pattern
+    subject_types: tuple[str, ...] = ()
+    object_types: tuple[str, ...] = ()
+    new_type: str | None = None  # type of the entity a {N} slot proposes
+    status: str | None = None  # a status the pattern itself carries (e.g. a target)
+    qualifiers: dict = field(default_factory=dict)  # key -> "V" (the figure's number) or a constant
+
+
+@dataclass(frozen=True)
+class Language:
+    family: str
+    cues: tuple[tuple[str, tuple[str, ...]], ...]
+    names: tuple[tuple[str, re.Pattern], ...]
+    patterns: tuple[Pattern, ...]
+
+    def status(self, sentence: str) -> tuple[str, str | None]:
+        """The status a sentence's cue gives (the dataset's mapping), and the cue."""
+        low = sentence.casefold()
+        for status, words in self.cues:
+            for w in words:
+                if re.search(rf"(?<![^\W\d_]){re.escape(w.casefold())}" if w.isascii() else re.escape(w.casefold()), low):
+                    return status, w
+        return "fact", None
+
+
+def _entity(group: str, types) -> str:
+    return rf"⟨E(?P<{group}>\d+):(?:{'|'.join(map(re.escape, types)) if types else '[a-z_]+'})⟩"
+
+
+def _compile(text: str, where: str, subject=(), object_=()) -> re.Pattern:
+    rx = text.replace("{S}", _entity("s", subject)).replace("{O}", _entity("o", object_))
+    for slot, repl in _SLOTS.items():
+        rx = rx.replace(slot, repl)
+    try:
+        return re.compile(rx, re.I)
+    except re.error as exc:
+        raise ChipwatchError(f"{where}: field 'match' is not a regular expression ({first_line(exc, 80)})") from None
+
+
+@cache
+def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
+    """The cues, name shapes and patterns of one language (checked against the vocabulary)."""
+    path = directory / f"{family}.yaml"
+    doc = read_yaml(path) or {}
+    vocab = vocabulary()
+    cues = doc.get("cues") or {}
+    for status in cues:
+        if status not in STATUS_ORDER:
+            raise ChipwatchError(f"{path}: cue status '{status}' unknown; use one of {', '.join(STATUS_ORDER)}")
+    names = tuple((n["type"], _compile(n["match"], f"{path}: names")) for n in doc.get("names") or [])
+    patterns, seen = [], set()
+    for i, p in enumerate(doc.get("patterns") or []):
+        where = f"{path}: patterns[{i}]"
+        if not isinstance(p, dict) or not {"id", "predicate", "match"} <= set(p):
+            raise ChipwatchError(f"{where}: a pattern needs id, predicate and match")
+        if p["predicate"] not in vocab.predicates:
+            raise ChipwatchError(f"{where}: unknown predicate '{p['predicate']}'; see model/vocabulary.yaml")
+        if p["id"] in seen:
+            raise ChipwatchError(f"{where}: duplicate pattern id '{p['id']}'")
+        seen.add(p["id"])
+        subject, object_ = tuple(p.get("subject") or ()), tuple(p.get("object") or ())
+        patterns.append(Pattern(p["id"], p["predicate"], _compile(p["match"], where, subject, object_), subject, object_, p.get("new_type"), p.get("status"),
+                                dict(p.get("qualifiers") or {})))
+    ordered = tuple((s, tuple(cues[s])) for s in STATUS_ORDER if s in cues)
+    return Language(family, ordered, names, tuple(patterns))
