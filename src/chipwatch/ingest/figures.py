@@ -37,7 +37,7 @@ _EN_DATE = re.compile(r"\b(?:(\d{1,2})\s+)?(January|February|March|April|May|Jun
 _RU_DATE = re.compile(r"(?<!\d)(?:(\d{1,2})\s+)?(январ|феврал|март|апрел|ма|июн|июл|август|сентябр|октябр|ноябр|декабр)"
                       r"[а-я]*\s+((?:19|20)\d\d)", re.I)
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d%])")
-_PURITY = re.compile(r"(?<![\w.])([3-9]|1[0-2])\s?N(?![A-Za-z])")
+_PURITY = re.compile(r"(?<![A-Za-z0-9.])([3-9]|1[0-2])\s?N(?![A-Za-z])")
 
 
 def _iso(y: str, m: int | None = None, d: int | None = None) -> str:

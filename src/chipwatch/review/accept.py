@@ -95,7 +95,7 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         err = exc.errors()[0]
         raise ChipwatchError(f"candidate {candidate_id}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}; "
                              f"fix it with `chipwatch review edit {candidate_id}`") from None
-    wrote_text = not text_target.exists()
+    wrote_text, new_dir = not text_target.exists(), not text_target.parent.exists()
     if wrote_text:
         write_all({text_target: item.text_path.read_text(encoding="utf-8")})
     try:
@@ -121,6 +121,8 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
     except BaseException:
         if wrote_text:
             text_target.unlink(missing_ok=True)
+            if new_dir:
+                text_target.parent.rmdir()
         cand.state, cand.claim_id = "pending", None
         raise
     return claim, found

@@ -1,6 +1,6 @@
 """Writes that change several files at once: every new text is written beside its target
-first, and only when all are written are they moved into place (a failure half-way
-leaves the files as they were)."""
+first, and only when all are written are they moved into place; if a move fails, the files
+already moved get their old text back (a failure half-way leaves the files as they were)."""
 
 from __future__ import annotations
 
@@ -39,5 +39,18 @@ def write_all(texts: dict[Path, str]) -> None:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
         raise
-    for tmp, path in temps:
-        os.replace(tmp, path)
+    old = {path: path.read_bytes() if path.exists() else None for _, path in temps}
+    done: list[Path] = []
+    try:
+        for tmp, path in temps:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        for path in done:
+            if old[path] is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(old[path])
+        raise

@@ -1,0 +1,167 @@
+"""The ingest pipeline: readers, sentences, gazetteer mentions, figures, cues, patterns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chipwatch.dataset import load_dataset
+from chipwatch.errors import ChipwatchError
+from chipwatch.ingest.figures import dates, quantities
+from chipwatch.ingest.gazetteer import Gazetteer
+from chipwatch.ingest.patterns import load_language
+from chipwatch.ingest.pipeline import ingest_document, slug
+from chipwatch.ingest.readers import Document, read_document
+from chipwatch.ingest.sentences import language_of, split
+from chipwatch.model.quantity import parse_quantity, same_quantity
+
+DATA = Path(__file__).parent / "data" / "ingest"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.from_entities(load_dataset(DATA / "dataset").entities)
+
+
+def _pdf(path: Path, lines: list[str]) -> None:
+    """A one-page PDF with a text layer (Helvetica, one line per Tj)."""
+    body = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({t}) Tj 0 -16 Td" for t in lines) + " ET"
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            f"<< /Length {len(body)} >>\nstream\n{body}\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{o}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(out)
+
+
+def test_sentences_per_language():
+    assert split("據推測米克朗的製程範圍為250-65奈米。尼托爾生產多晶矽！還有嗎？", "zh-Hant") == [
+        "據推測米克朗的製程範圍為250-65奈米。", "尼托爾生產多晶矽！", "還有嗎？"]
+    en = split("Nitol produces polysilicon in Jan. 2023 at a capacity of 500 tons. OFAC acted.", "en")
+    assert en == ["Nitol produces polysilicon in Jan. 2023 at a capacity of 500 tons.", "OFAC acted."]
+    assert split("По данным ТАСС, Микрон планирует выпуск. Это т.е. пример.", "ru") == [
+        "По данным ТАСС, Микрон планирует выпуск.", "Это т.е. пример."]
+    assert (language_of("米克朗 Mikron"), language_of("Микрон планирует"), language_of("OFAC designated")) == ("zh-Hant", "ru", "en")
+    with pytest.raises(ChipwatchError, match="no patterns for this language"):
+        split("x", "de")
+
+
+def test_gazetteer_in_every_script(gaz):
+    found = gaz.find("台积电与台積電、Микрона и Микроном, TSMCX, 基於Mikron Group")
+    assert [(m.entity, m.text) for m in found] == [
+        ("tsmc", "台积电"), ("tsmc", "台積電"), ("mikron", "Микрона"), ("mikron", "Микроном"), ("mikron", "Mikron Group")]
+
+
+def test_dates_in_three_languages():
+    assert [d.value for d in dates("2022年2月24日，2023年9月與2024年")] == ["2022-02-24", "2023-09", "2024"]
+    assert [d.value for d in dates("On February 24, 2022 and in Jan. 2023 and 1 March 2024")] == ["2022-02-24", "2023-01", "2024-03-01"]
+    assert [d.value for d in dates("24 февраля 2022 года, в марте 2024 года")] == ["2022-02-24", "2024-03"]
+
+
+def test_quantities_with_units():
+    zh = quantities("米克朗的製程範圍為250-65奈米，月產能5 千片 8 英寸晶圓片/月，純度6N，占30%")
+    assert [(f.kind, f.value, f.unit) for f in zh] == [
+        ("quantity", {"min": 65, "max": 250}, "nm"), ("quantity", 5000, "wafer_200mm/month"),
+        ("purity", "6N", None), ("percent", 30, None)]
+    en = quantities("5,000 200-mm wafers per month")[0]
+    assert same_quantity(parse_quantity(en.value, en.unit), parse_quantity(zh[1].value, zh[1].unit))
+    ru = quantities("выпуск 65 нм, 500 тонн в год, 1.5 млрд рублей")
+    assert [(f.value, f.unit) for f in ru] == [(65, "nm"), (500, "t/year"), (1_500_000_000, "RUB")]
+
+
+def test_status_cues_use_the_dataset_mapping():
+    zh, en, ru = (load_language(x) for x in ("zh", "en", "ru"))
+    assert zh.status("據推測米克朗")[0] == "speculated" and zh.status("據悉米克朗")[0] == "reported"
+    assert zh.status("計劃在2025年")[0] == "planned" and zh.status("米克朗生產")[0] == "fact"
+    assert en.status("TSMC reportedly made it")[0] == "reported" and en.status("It plans to build")[0] == "planned"
+    assert en.status("It is possibly so")[0] == "speculated"
+    assert ru.status("По данным ТАСС")[0] == "reported" and ru.status("Микрон планирует")[0] == "planned"
+
+
+def _said(result) -> set[tuple]:
+    return {(c.subject, c.predicate, c.object or repr(c.value), c.status, c.pattern) for c in result.candidates}
+
+
+def test_chinese_text_to_candidates(gaz):
+    r = ingest_document(read_document(DATA / "zh.txt"), "fx-zh", gaz)
+    assert r.language == "zh-Hant" and r.sentences == 3
+    assert _said(r) == {
+        ("mikron", "process_range", "{'min': 65, 'max': 250}", "speculated", "zh-process-range"),
+        ("nitol", "produces", "polysilicon", "fact", "zh-produces"),
+        ("baikal-electronics", "designs", "baikal-m", "fact", "zh-designs"),
+        ("tsmc", "fabricates", "baikal-m", "fact", "zh-fabricates")}
+    fab = next(c for c in r.candidates if c.predicate == "fabricates")
+    assert fab.qualifiers == {"node_nm": 28} and fab.valid_from == "2020" and fab.locator == "¶2 s2"
+    assert fab.quote == "貝加爾電子在 2020 年推出 Baikal-M 處理器，原採用台積電 28 奈米製程代工。"
+
+
+def test_html_text_to_candidates(gaz):
+    doc = read_document(DATA / "en.html")
+    assert doc.kind == "html" and "var x" not in doc.text  # scripts are not text
+    r = ingest_document(doc, "fx-en", gaz)
+    assert _said(r) == {
+        ("mikron", "sanctioned_by", "ofac", "fact", "en-designated"),
+        ("tsmc", "fabricates", "baikal-m", "reported", "en-fabricated-by"),
+        ("nitol", "produces", "polysilicon", "fact", "en-produces"),
+        ("nitol", "capacity", "500", "fact", "en-capacity")}
+    sanction = next(c for c in r.candidates if c.predicate == "sanctioned_by")
+    assert sanction.valid_from == "2022-02-24" and sanction.locator == "¶2 s1"
+
+
+def test_russian_text_proposes_new_entities(gaz):
+    r = ingest_document(read_document(DATA / "ru.txt"), "fx-ru", gaz)
+    assert ("nitol", "produces", "polysilicon", "reported", "ru-produces") in _said(r)
+    assert ("mikron", "process_node", "65", "planned", "ru-process") in _said(r)
+    deal = next(c for c in r.candidates if c.predicate == "agreement_with")
+    assert deal.object == "ooo-novyy-zavod" and deal.valid_from == "2024-03"
+    assert deal.new_entities == [{"id": "ooo-novyy-zavod", "type": "company", "name": "ООО «Новый Завод»", "lang": "ru"}]
+
+
+def test_every_quote_is_verbatim_in_the_text(gaz):
+    for name in ("zh.txt", "en.html", "ru.txt"):
+        doc = read_document(DATA / name)
+        squashed = "".join(doc.text.split())
+        for c in ingest_document(doc, "x", gaz).candidates:
+            assert "".join(c.quote.split()) in squashed, (name, c.quote)
+
+
+def test_pdf_is_read(tmp_path, gaz):
+    _pdf(tmp_path / "rule.pdf", ["OFAC designated Mikron on February 24, 2022."])
+    doc = read_document(tmp_path / "rule.pdf")
+    assert doc.kind == "pdf"
+    assert [(c.subject, c.object, c.valid_from) for c in ingest_document(doc, "pdf", gaz, "en").candidates] == [
+        ("mikron", "ofac", "2022-02-24")]
+
+
+def test_bad_input_is_one_line(tmp_path):
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(ChipwatchError, match="not UTF-8 text"):
+        read_document(tmp_path / "latin1.txt")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 nothing here")
+    with pytest.raises(ChipwatchError, match="not a readable PDF|no text layer"):
+        read_document(tmp_path / "broken.pdf")
+    with pytest.raises(ChipwatchError, match="no such file"):
+        read_document(tmp_path / "absent.txt")
+    (tmp_path / "en.yaml").write_text("patterns:\n  - {id: a, predicate: owns, match: '{S} x {O}'}\n", encoding="utf-8")
+    with pytest.raises(ChipwatchError, match="unknown predicate 'owns'"):
+        load_language("en", tmp_path)
+    (tmp_path / "ru.yaml").write_text("patterns:\n  - {id: a, predicate: produces, match: '{S} ) {O}'}\n", encoding="utf-8")
+    with pytest.raises(ChipwatchError, match="not a regular expression"):
+        load_language("ru", tmp_path)
+
+
+def test_slug_of_a_new_name():
+    assert slug("ООО «Новый Завод»") == "ooo-novyy-zavod" and slug("Acme Ltd.") == "acme-ltd"
+
+
+def test_document_paragraphs_join_chinese_lines():
+    doc = Document("米克朗的製程\n範圍為 65 奈米\n\nSecond   paragraph\nline two", "text")
+    assert doc.paragraphs() == ["米克朗的製程範圍為 65 奈米", "Second paragraph line two"]

@@ -1,0 +1,175 @@
+"""The review queue: ingest -> list/show -> accept/edit/reject -> a dataset that validates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.conftest import assert_user_error, run_cli
+
+from chipwatch.dataset import load_dataset, validate
+from chipwatch.errors import ChipwatchError
+from chipwatch.ingest import ingest
+from chipwatch.review import accept, edit, find, items, queue_dir, reject
+from chipwatch.review import files as review_files
+from chipwatch.review.show import describe, parse_value
+
+DATA = Path(__file__).parent / "data" / "ingest"
+
+
+@pytest.fixture
+def ds(tmp_path, monkeypatch) -> Path:
+    """A copy of the fixture dataset, a shared folder beside it, and the three texts queued."""
+    (tmp_path / "shared" / "seeds").mkdir(parents=True)
+    monkeypatch.setenv("CHIPWATCH_SHARED", str(tmp_path / "shared"))
+    root = tmp_path / "ds"
+    shutil.copytree(DATA / "dataset", root)
+    for name, sid in (("zh.txt", "fx-zh"), ("en.html", "fx-en"), ("ru.txt", "fx-ru")):
+        ingest(DATA / name, root, sid, meta={"url": f"https://example.invalid/{name}", "kind": "press_release"})
+    return root
+
+
+def _cid(root: Path, source: str, predicate: str) -> str:
+    return next(c.id for item in items(root) for c in item.candidates if c.source == source and c.predicate == predicate)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root.parent)): p.read_bytes() for base in (root, queue_dir(root))
+            for p in sorted(base.rglob("*")) if p.is_file()}
+
+
+def test_queue_is_apart_from_the_dataset(ds):
+    assert queue_dir(ds) == ds.parent / "ds.review"
+    assert sorted(p.name for p in queue_dir(ds).iterdir()) == ["fx-en", "fx-ru", "fx-zh"]
+    assert len(load_dataset(ds, claims=True).claims) == 1  # nothing accepted yet
+    assert all(c.state == "pending" for item in items(ds) for c in item.candidates)
+    with pytest.raises(ChipwatchError, match="already in the review queue"):
+        ingest(DATA / "zh.txt", ds, "fx-zh")
+
+
+def test_accept_writes_claims_that_validate(ds):
+    claim, found = accept(ds, _cid(ds, "fx-en", "sanctioned_by"))
+    accept(ds, _cid(ds, "fx-zh", "fabricates"), chapter="fabrication")
+    loaded = load_dataset(ds, claims=True)
+    report = validate(loaded)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.quotes_checked == 2  # both quotes checked verbatim against the held texts
+    written = yaml.safe_load((ds / "claims" / "ingested.yaml").read_text(encoding="utf-8"))
+    assert written == [{"id": "mikron-sanctioned-by-ofac-fx-en", "subject": "mikron", "predicate": "sanctioned_by",
+                        "object": "ofac", "valid_from": "2022-02-24", "status": "fact",
+                        "evidence": [{"source": "fx-en", "locator": "¶2 s1",
+                                      "quote": "On February 24, 2022, OFAC designated Mikron."}]}]
+    fab = yaml.safe_load((ds / "claims" / "fabrication.yaml").read_text(encoding="utf-8"))[-1]
+    assert fab["qualifiers"] == {"node_nm": 28} and fab["subject"] == "tsmc"
+    src = {s.id: s for s in loaded.sources}["fx-en"]
+    assert (src.url, src.kind, src.held) == ("https://example.invalid/en.html", "press_release", "../ds/texts/fx-en.txt")
+    assert (ds / "texts" / "fx-en.txt").read_text(encoding="utf-8") == (queue_dir(ds) / "fx-en" / "text.txt").read_text(encoding="utf-8")
+    assert find(ds, _cid(ds, "fx-en", "sanctioned_by"))[1].state == "accepted"
+    assert claim.id == "mikron-sanctioned-by-ofac-fx-en" and found == []
+    with pytest.raises(ChipwatchError, match="accepted already"):
+        accept(ds, _cid(ds, "fx-en", "sanctioned_by"))
+
+
+def test_sources_that_disagree_stay_side_by_side(ds):
+    cid = _cid(ds, "fx-zh", "process_range")
+    assert describe(ds, cid)["disagrees_with"] == [
+        "mikron process_range: candidate says 65–250 nm (fx-zh, ¶1 s1); "
+        "mikron-process-range-fixture says 90–180 nm (fixture-note, fixture)"]
+    claim, found = accept(ds, cid, disputed=True)
+    assert claim.status == "disputed" and [d.old.id for d in found] == ["mikron-process-range-fixture"]
+    ranges = {c.id: c for c in load_dataset(ds, claims=True).claims if c.predicate == "process_range"}
+    assert set(ranges) == {"mikron-process-range-fixture", claim.id}  # both stay
+
+
+def test_new_entities_are_never_created_silently(ds):
+    cid = _cid(ds, "fx-ru", "agreement_with")
+    before = _snapshot(ds)
+    with pytest.raises(ChipwatchError, match="proposes new entities ooo-novyy-zavod"):
+        accept(ds, cid)
+    assert _snapshot(ds) == before
+    accept(ds, cid, create_entities=True)
+    loaded = load_dataset(ds, claims=True)
+    assert {e.id: e.names for e in loaded.entities}["ooo-novyy-zavod"] == {"ru": "ООО «Новый Завод»"}
+    assert validate(loaded).ok
+
+
+def test_edit_and_reject(ds):
+    cid = _cid(ds, "fx-ru", "agreement_with")
+    edit(ds, cid, {"object": "nitol"})  # the reviewer points it at a known entity instead
+    c = find(ds, cid)[1]
+    assert c.object == "nitol" and c.new_entities == []
+    with pytest.raises(ChipwatchError, match="never the quote"):
+        edit(ds, cid, {"quote": "something else"})
+    claim, _ = accept(ds, cid)
+    assert claim.object == "nitol"
+    other = _cid(ds, "fx-en", "capacity")
+    reject(ds, other, "a fixture figure")
+    assert (find(ds, other)[1].state, find(ds, other)[1].note) == ("rejected", "a fixture figure")
+    with pytest.raises(ChipwatchError, match="only pending"):
+        accept(ds, other)
+    assert parse_value("65-250") == {"min": 65, "max": 250} and parse_value("5,000") == 5000 and parse_value("6N") == "6N"
+
+
+def test_a_claim_that_would_not_validate_writes_nothing(ds):
+    cid = _cid(ds, "fx-zh", "produces")
+    edit(ds, cid, {"subject": "no-such-entity"})
+    before = _snapshot(ds)
+    with pytest.raises(ChipwatchError, match="would not validate: unknown entity 'no-such-entity'"):
+        accept(ds, cid)
+    assert _snapshot(ds) == before and not (ds / "texts").exists()
+
+
+def test_a_tampered_quote_is_refused(ds):
+    cid = _cid(ds, "fx-zh", "designs")
+    path = queue_dir(ds) / "fx-zh" / "candidates.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("推出 Baikal-M", "設計 Baikal-M"), encoding="utf-8")
+    with pytest.raises(ChipwatchError, match="quote is not verbatim"):
+        accept(ds, cid)
+
+
+def test_a_failure_half_way_leaves_files_as_they_were(ds, monkeypatch):
+    before = _snapshot(ds)
+    real = review_files.os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # the held text and the claims file moved, then the disk is full
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    cid = _cid(ds, "fx-en", "sanctioned_by")
+    monkeypatch.setattr(review_files.os, "replace", flaky)
+    with pytest.raises(OSError):
+        accept(ds, cid)
+    monkeypatch.setattr(review_files.os, "replace", real)
+    after = _snapshot(ds)
+    assert after == before  # the held text written first is taken back, no temporary files stay
+    accept(ds, cid)  # and the same accept then goes through
+    assert validate(load_dataset(ds, claims=True)).ok
+
+
+def test_cli_round_trip(tmp_path):
+    env = {"CHIPWATCH_SHARED": str(tmp_path / "shared")}
+    (tmp_path / "shared" / "seeds").mkdir(parents=True)
+    root = tmp_path / "ds"
+    shutil.copytree(DATA / "dataset", root)
+    r = run_cli("ingest", str(DATA / "zh.txt"), "--source-id", "fx-zh", "--dataset", str(root), "--json", env=env)
+    assert r.code == 0, r
+    got = json.loads(r.out)[0]
+    assert (got["sentences"], len(got["candidates"])) == (3, 4)
+    r = run_cli("review", "list", "--dataset", str(root), "--json", env=env)
+    first = next(c for c in json.loads(r.out) if c["predicate"] == "process_range")["id"]
+    r = run_cli("review", "accept", first, "--dataset", str(root), env=env)
+    assert r.code == 0 and "disagrees: mikron process_range" in r.err, r
+    r = run_cli("validate", str(root), env=env)
+    assert r.code == 0 and "1 quotes checked verbatim" in r.out, r
+    assert_user_error(run_cli("review", "accept", "fx-zh-9999", "--dataset", str(root), env=env),
+                      "no candidate 'fx-zh-9999'")
+    assert_user_error(run_cli("ingest", str(tmp_path / "absent.txt"), "--source-id", "x", "--dataset", str(root), env=env),
+                      "no such file")
+    r = run_cli("ingest", "-", "--source-id", "stdin-en", "--dataset", str(root), "--lang", "en", env=env)
+    assert r.code == 0 and "stdin-en (en): 0 sentences" in r.out, r
