@@ -78,6 +78,7 @@ bench: $(STAMP) $(NKVENV)/.installed
 	$(BIN)/python bench/ownership.py --spark-edges 1000000
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/trade.py
+	$(BIN)/python bench/report.py
 	$(BIN)/python bench/everyday.py
 
 lint: $(STAMP)

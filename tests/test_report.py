@@ -53,15 +53,28 @@ def claims(report_db) -> dict[str, dict]:
         return {c["id"]: c for c in cw.claims_with_evidence(cw.claims())}
 
 
-def _html_notes(text: str) -> dict[int, tuple[str, str]]:
-    """Note number -> (claim id, the note's text, unescaped)."""
-    found = re.findall(r'<li id="note-(\d+)" value="\d+"><span class="claim-id">[^<]* (\S+)</span>(.*?)</li>', text, re.S)
-    return {int(n): (claim, html.unescape(body)) for n, claim, body in found}
+def _html_notes(text: str) -> dict[int, tuple[str, str | None, list[str], str]]:
+    """Note number -> (source id, locator, claim ids, the note's text, unescaped)."""
+    found = re.findall(r'<li id="note-(\d+)" value="\d+" data-source="([^"]+)" data-claims="([^"]*)">(.*?)</li>', text, re.S)
+    out = {}
+    for n, source, claims, body in found:
+        locator = re.search(r'<span class="locator">(.*?)</span>', body)
+        out[int(n)] = (source, html.unescape(locator.group(1)) if locator else None, claims.split(), html.unescape(body))
+    return out
 
 
-def _md_notes(text: str) -> dict[int, tuple[str, str]]:
-    found = re.findall(r"^\[\^(\d+)\]: \S+ (\S+)\\\n((?:    .*\n?)+)", text, re.M)
-    return {int(n): (claim.replace("\\", ""), body) for n, claim, body in found}
+def cited_notes(body: str) -> set[int]:
+    """The note numbers an HTML body cites, ranges (`[3–7, 9]`) expanded."""
+    out: set[int] = set()
+    for refs in re.findall(r'<sup class="refs">\[(.*?)\]</sup>', body):
+        for part in re.sub(r"<[^>]+>", "", refs).split(", "):
+            a, _, b = part.partition("–")
+            out |= set(range(int(a), int(b or a) + 1))
+    return out
+
+
+def _md_notes(text: str) -> dict[int, str]:
+    return {int(n): body for n, body in re.findall(r"^\[\^(\d+)\]: (.*)$", text, re.M)}
 
 
 # -- every format, both languages --------------------------------------------------------------
@@ -69,17 +82,23 @@ def _md_notes(text: str) -> dict[int, tuple[str, str]]:
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_html_notes_exist_and_quote_their_sources(reports, claims, lang):
+    """One note per source and locator, each quoting verbatim every passage there that its claims cite."""
     text = reports[(lang, "html")].read_text(encoding="utf-8")
     body, _, back = text.partition('<section class="section back-matter" id="sources">')
-    cited = {int(n) for n in re.findall(r'href="#note-(\d+)"', body)}
+    cited = cited_notes(body)
     notes = _html_notes(back)
-    assert len(notes) > 300 and cited, "the report cites its claims"
+    assert 80 < len(notes) < len(claims) and cited, "the report cites its sources, a note per place"
     assert cited <= set(notes), f"notes cited but missing: {sorted(cited - set(notes))[:10]}"
     assert set(notes) <= cited, f"notes nobody cites: {sorted(set(notes) - cited)[:10]}"
     assert sorted(notes) == list(range(1, len(notes) + 1))
-    for n, (claim, note) in notes.items():
-        for e in claims[claim]["evidence"]:
-            assert e["quote"] in note, (n, claim, e["quote"])
+    places = [(source, locator) for source, locator, _, _ in notes.values()]
+    assert len(places) == len(set(places)), "one note per source and locator"
+    for n, (source, locator, ids, note) in notes.items():
+        assert ids, n
+        for claim in ids:
+            quoted = [e["quote"] for e in claims[claim]["evidence"] if e["source"] == source and (e["locator"] or None) == locator]
+            assert quoted, (n, claim)
+            assert all(q in note for q in quoted), (n, claim)
     assert text.count("<svg") == 3 and text.count("<figure") == 3
 
 
@@ -93,11 +112,13 @@ def test_markdown_notes_figures_and_links(reports, claims, lang):
     body, _, back = text.partition(f"\n## {md(t('report.section.notes', lang))}\n")
     cited = {int(n) for n in re.findall(r"\[\^(\d+)\](?!:)", body)}
     notes = _md_notes(back)
-    assert len(notes) > 300
-    assert cited == set(notes)
-    for n, (claim, note) in notes.items():
-        for e in claims[claim]["evidence"]:
-            assert str(md(e["quote"])) in note, (n, claim)
+    html_notes = _html_notes(reports[(lang, "html")].read_text(encoding="utf-8"))
+    assert cited == set(notes) == set(html_notes)
+    for n, (source, locator, ids, _) in html_notes.items():  # the same notes as the HTML, quoted the same
+        for claim in ids:
+            for e in claims[claim]["evidence"]:
+                if e["source"] == source and (e["locator"] or None) == locator:
+                    assert str(md(e["quote"])) in notes[n], (n, claim)
     figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert figures == [f"{path.stem}-fig{i}.svg" for i in (1, 2, 3)]
     for name in figures:

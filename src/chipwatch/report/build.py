@@ -1,5 +1,6 @@
-"""Assemble the report: the article's sections, then the computed ones, the notes and the
-sources, in the report language. Reads the store; never writes it."""
+"""Assemble the report: the executive summary, the article's sections, then the computed
+ones, the notes (one per source and locator) and the sources, in the report language.
+Reads the store; never writes it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from chipwatch.api import Chipwatch
 from chipwatch.frames import text
 from chipwatch.report.article import article_sections
 from chipwatch.report.chokepoints_section import chokepoints_section
+from chipwatch.report.citations import Citations, fold_repeats
 from chipwatch.report.consistency_section import consistency_section
 from chipwatch.report.context import Context
 from chipwatch.report.document import Report, Text
@@ -14,6 +16,7 @@ from chipwatch.report.gap_section import gap_section
 from chipwatch.report.phrasing import Phrasing
 from chipwatch.report.sanctions_section import sanctions_section
 from chipwatch.report.scenarios_section import scenarios_section
+from chipwatch.report.summary import summary_section
 from chipwatch.scenarios import load_scenario
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
@@ -47,20 +50,28 @@ def build_report(cw: Chipwatch, lang: str, draws: int, seed: int) -> Report:
     ctx = Context(cw, lang)
     ph = Phrasing(ctx)
     as_of = load_scenario("baseline").as_of  # the computed sections look at the network the scenarios start from
-    sections = article_sections(ctx, ph)
-    sections += [gap_section(ctx, ph, as_of), chokepoints_section(ctx, as_of), scenarios_section(ctx, ph, draws, seed),
-                 sanctions_section(ctx, ph), consistency_section(ctx, ph)]
+    article = article_sections(ctx, ph)
+    seen: dict = {}  # a claim the article's sections share is shown where it first comes
+    for section in article:
+        fold_repeats(ctx, section, across=True, seen=seen)
+    computed = [gap_section(ctx, ph, as_of), chokepoints_section(ctx, as_of), scenarios_section(ctx, ph, draws, seed),
+                sanctions_section(ctx, ph), consistency_section(ctx, ph)]
+    for section in computed:
+        fold_repeats(ctx, section, across=False)
+    sections = [summary_section(ctx, ph, as_of)] + article + computed
+    cites = Citations(ctx)
+    cites.renumber(sections)
     meta = []
-    article = _article(ctx)
-    if article:
-        meta.append(ctx.t("report.based_on", source=article))
+    based_on = _article(ctx)
+    if based_on:
+        meta.append(ctx.t("report.based_on", source=based_on))
     meta.append(ctx.t("report.as_of", date=as_of))
     built = text(cw.store.meta().get("built_at"))[:10]
     if built:
         meta.append(ctx.t("report.built", date=built))
-    reading = [Text(ctx.t("report.how_to_read.text"))]
+    reading = [Text(ctx.t("report.how_to_read.by_source"))]
     badges = [Text("", badge=s, badge_label=ph.badge(s)) for s in STATUSES]
     badges.append(Text("", badge="assumed", badge_label=ctx.t("report.badge.assumed")))
     return Report(lang=lang, title=ctx.t("report.title"), subtitle=ctx.t("report.subtitle"), meta=meta,
-                  reading=reading, legend=badges, sections=sections, notes=ctx.endnotes(), sources=ctx.cited_sources(),
+                  reading=reading, legend=badges, sections=sections, notes=cites.notes(), sources=cites.sources(),
                   figures=ctx.figures, labels=_labels(ctx))

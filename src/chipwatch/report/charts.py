@@ -16,9 +16,9 @@ WIDTH = 520
 KIND_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#9d755d"]
 CONFIG = {
     "font": FONT,
-    "title": {"font": FONT, "fontSize": 13, "anchor": "start"},
+    "title": {"font": FONT, "fontSize": 13, "anchor": "start", "limit": 0},
     "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 10, "titleFontSize": 11},
-    "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 10, "titleFontSize": 11},
+    "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 10, "titleFontSize": 11, "labelLimit": 0},
     "view": {"stroke": None},
 }
 
@@ -62,7 +62,7 @@ def chokepoint_chart(rows: list[dict], title: str, x_title: str, kind_title: str
     order = list(df["label"])
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("score:Q", title=x_title, scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),  # labels in full
         color=alt.Color("kind:N", title=kind_title, scale=alt.Scale(range=KIND_COLOURS),
                         legend=alt.Legend(orient="bottom", direction="horizontal")),
     ).properties(width=WIDTH - 200, height=alt.Step(18), title=title)
@@ -74,7 +74,7 @@ def scenario_chart(rows: list[dict], title: str, x_title: str, scenario_title: s
     df = pd.DataFrame(rows)
     products = list(dict.fromkeys(df["product"]))
     scenarios = list(dict.fromkeys(df["scenario"]))
-    y = alt.Y("product:N", title=None, sort=products, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("product:N", title=None, sort=products, axis=alt.Axis(labelLimit=0))  # labels in full
     colour = alt.Color("scenario:N", title=scenario_title, sort=scenarios, scale=alt.Scale(range=KIND_COLOURS),
                        legend=alt.Legend(orient="bottom", direction="vertical"))
     offset = alt.YOffset("scenario:N", sort=scenarios)

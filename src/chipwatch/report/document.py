@@ -67,6 +67,13 @@ class Section:
 
 
 @dataclass
+class Quote:
+    text: str  # verbatim, in the source's language
+    lang: str | None
+    translation: str | None
+
+
+@dataclass
 class Evidence:
     source_title: str
     source_by: str  # author or publisher, and date
@@ -80,11 +87,30 @@ class Evidence:
 
 @dataclass
 class Note:
-    """One endnote: a claim and every piece of evidence behind it."""
+    """A claim and every piece of evidence behind it, as the section builders number them
+    (one per claim); the report renumbers them into source notes (SourceNote)."""
 
     number: int
     claim: str
     evidence: list[Evidence]
+
+
+@dataclass
+class SourceNote:
+    """One endnote per source and locator: every quote the report cites from that place. The
+    first note of a source gives the full citation; later ones the short form."""
+
+    number: int
+    source: str  # source id
+    first: bool
+    by: str  # author or publisher, and date
+    title: str
+    short: str  # the short form: `by`, with the title when `by` alone is ambiguous
+    url: str | None  # http(s) only
+    locator: str | None
+    footnote: int | None  # the article's own footnote number, for footnote sources
+    quotes: list[Quote]
+    claims: list[str]
 
 
 @dataclass
@@ -105,7 +131,7 @@ class Report:
     reading: list[Text]
     legend: list[Text]  # one badge per status, with its label
     sections: list[Section]
-    notes: list[Note]
+    notes: list[SourceNote]
     sources: list[Source]
     figures: list[Figure]
     labels: dict[str, str]  # headings the templates need (contents, notes, sources, badges, …)
@@ -113,3 +139,14 @@ class Report:
     def counts(self) -> dict[str, int]:
         return {"sections": len(self.sections), "footnotes": len(self.notes),
                 "sources": len(self.sources), "charts": len(self.figures)}
+
+
+def ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 5, 7, 8] -> [(1, 3), (5, 5), (7, 8)]: note numbers as runs."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out

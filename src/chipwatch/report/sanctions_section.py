@@ -4,6 +4,8 @@ them, and the sanctions-list versions imported into the store, if any."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from chipwatch.analysis.sanctions import Designation, designations
 from chipwatch.frames import rows
 from chipwatch.report.context import Context
@@ -44,7 +46,7 @@ def sanctions_section(ctx: Context, ph: Phrasing) -> Section:
     if versions:
         cols = [ctx.t(f"report.sanctions.col.{k}") for k in ("version", "kind", "list_date", "entries", "file")]
         section.blocks.append(Table(cols, [[Text(v["id"]), Text(str(v["kind"]).upper()), Text(v["date"] or ""),
-                                            Text(number(v["entries"] or 0)), Text(v["path"] or "")] for v in versions],
+                                            Text(number(v["entries"] or 0)), Text(PurePath(v["path"] or "").name)] for v in versions],
                                     caption=ctx.t("report.sanctions.lists"), numeric=[3]))
         section.blocks.append(_links(ctx, claims))
     else:

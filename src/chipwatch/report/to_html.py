@@ -8,15 +8,17 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from chipwatch.report.document import Report
+from chipwatch.report.document import Report, ranges
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
 @cache
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=False, lstrip_blocks=False)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=False, lstrip_blocks=False)
+    env.filters["ranges"] = ranges
+    return env
 
 
 def render_html(report: Report) -> str:
