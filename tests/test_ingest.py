@@ -165,3 +165,12 @@ def test_slug_of_a_new_name():
 def test_document_paragraphs_join_chinese_lines():
     doc = Document("米克朗的製程\n範圍為 65 奈米\n\nSecond   paragraph\nline two", "text")
     assert doc.paragraphs() == ["米克朗的製程範圍為 65 奈米", "Second paragraph line two"]
+
+
+def test_gazetteer_from_the_store_name_index(tmp_path):
+    from chipwatch.store import build_store
+
+    build_store([DATA / "dataset"], tmp_path / "cw.duckdb")
+    gaz = Gazetteer.from_store(tmp_path / "cw.duckdb")
+    assert [(m.entity, m.type) for m in gaz.find("OFAC 制裁了台积电和 Микрон")] == [
+        ("ofac", "state_body"), ("tsmc", "company"), ("mikron", "company")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.conftest import assert_user_error, run_cli
+from conftest import assert_user_error, run_cli
 
 from chipwatch.dataset import load_dataset, validate
 from chipwatch.errors import ChipwatchError
@@ -173,3 +173,14 @@ def test_cli_round_trip(tmp_path):
                       "no such file")
     r = run_cli("ingest", "-", "--source-id", "stdin-en", "--dataset", str(root), "--lang", "en", env=env)
     assert r.code == 0 and "stdin-en (en): 0 sentences" in r.out, r
+
+
+def test_precision_and_recall_against_accepted_claims(ds):
+    from chipwatch.ingest.evaluate import evaluate
+
+    accept(ds, _cid(ds, "fx-zh", "process_range"), chapter="gold")
+    accept(ds, _cid(ds, "fx-zh", "designs"), chapter="gold")
+    score = evaluate(ds, "fx-zh", ["gold"])
+    # two annotated sentences; the second also yields the fabricates claim no one annotated
+    assert (score.sentences, score.gold, score.proposed, score.right, score.found) == (2, 2, 3, 2, 2)
+    assert (round(score.precision, 3), score.recall) == (0.667, 1.0)

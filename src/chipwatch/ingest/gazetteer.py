@@ -15,9 +15,10 @@ from pathlib import Path
 
 from chipwatch.names.normalize import has_han, to_simplified
 
-_WORD = r"[A-Za-z0-9\u00c0-\u024f\u0400-\u04ff]"  # letters a Latin or Cyrillic name may not touch
+_WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u0400-\u04ff]")  # what a Latin or Cyrillic name may not touch
 MIN_LEN = 2  # characters in a name's matching form; shorter names (single letters) are ignored
-_RU_ENDING = "(?:а|у|ом|е|ы|ов|ам|ами|ах|ой|ую|ая|ое|ого|ому|ым|ых)?"
+_RU_ENDING = re.compile("(?:ами|ого|ому|ом|ов|ам|ах|ой|ую|ая|ое|ым|ых|а|у|е|ы)(?![а-я])")
+_RU_LETTER = re.compile("[а-я]")
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def fold(text: str) -> str:
 
 
 class Gazetteer:
-    """Names of entities (id, type, names) compiled into one longest-first expression."""
+    """Names of entities (id, type, names), indexed by their first character."""
 
     def __init__(self, entries: Iterable[tuple[str, str, str]]):
         self.names: dict[str, tuple[str, str]] = {}
@@ -53,16 +54,9 @@ class Gazetteer:
             form = fold(name.strip())
             if len(form) >= MIN_LEN and not form.isdigit():
                 self.names.setdefault(form, (entity, typ))
-        parts = [self._pattern(f) for f in sorted(self.names, key=len, reverse=True)]
-        self.rx = re.compile("|".join(parts)) if parts else None
-
-    @staticmethod
-    def _pattern(form: str) -> str:
-        body = re.escape(form)
-        if has_han(form[0]) and has_han(form[-1]):
-            return body
-        ending = _RU_ENDING if re.search(r"[а-я]$", form) else ""
-        return rf"(?<!{_WORD}){body}{ending}(?!{_WORD})"
+        self.first: dict[str, list[str]] = {}
+        for form in sorted(self.names, key=len, reverse=True):
+            self.first.setdefault(form[0], []).append(form)
 
     @classmethod
     def from_entities(cls, entities) -> Gazetteer:
@@ -80,21 +74,30 @@ class Gazetteer:
             rows = con.execute("SELECT entity_id, name FROM names WHERE name IS NOT NULL").fetchall()
         return cls((e, types.get(e, ""), n) for e, n in rows if e in types)
 
-    def find(self, sentence: str) -> list[Mention]:
-        """The mentions in a sentence, left to right, not overlapping."""
-        if self.rx is None:
-            return []
-        folded = fold(sentence)
-        out = []
-        for m in self.rx.finditer(folded):
-            key = m[0]
-            hit = self.names.get(key) or self._stem(key)
-            if hit:
-                out.append(Mention(hit[0], hit[1], m.start(), m.end(), sentence[m.start():m.end()]))
-        return out
+    def _end(self, folded: str, form: str, end: int) -> int | None:
+        """Where a match of `form` ending at `end` really ends, or None if it is no match."""
+        if has_han(form[-1]):
+            return end
+        if _RU_LETTER.match(form[-1]) and (m := _RU_ENDING.match(folded, end)):
+            end = m.end()
+        return None if _WORD.match(folded, end) else end
 
-    def _stem(self, key: str) -> tuple[str, str] | None:
-        for cut in (1, 2, 3):
-            if (hit := self.names.get(key[:-cut])) is not None:
-                return hit
-        return None
+    def find(self, sentence: str) -> list[Mention]:
+        """The mentions in a sentence, left to right, longest first, not overlapping."""
+        folded = fold(sentence)
+        out, i, n = [], 0, len(folded)
+        while i < n:
+            forms = self.first.get(folded[i])
+            hit = None
+            if forms and (has_han(folded[i]) or i == 0 or not _WORD.match(folded, i - 1)):
+                for form in forms:
+                    if folded.startswith(form, i) and (end := self._end(folded, form, i + len(form))) is not None:
+                        hit = (form, end)
+                        break
+            if hit:
+                entity, typ = self.names[hit[0]]
+                out.append(Mention(entity, typ, i, hit[1], sentence[i:hit[1]]))
+                i = hit[1]
+            else:
+                i += 1
+        return out

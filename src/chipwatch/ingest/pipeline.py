@@ -64,9 +64,9 @@ def slug(text: str) -> str:
     return s or "new-" + "-".join(f"{ord(c):x}" for c in text[:6])
 
 
-def _spans(sentence: str, gaz: Gazetteer, lang: Language) -> list[tuple[str, int, int, Any]]:
+def _spans(sentence: str, mentions: list[Mention], lang: Language) -> list[tuple[str, int, int, Any]]:
     """Mentions (E), names not in the graph (N) and figures (V), not overlapping, in order."""
-    taken: list[tuple[str, int, int, Any]] = [("E", m.start, m.end, m) for m in gaz.find(sentence)]
+    taken: list[tuple[str, int, int, Any]] = [("E", m.start, m.end, m) for m in mentions]
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for _, s, e, _ in taken)
@@ -92,10 +92,11 @@ def _masked(sentence: str, spans) -> str:
     return "".join(out)
 
 
-def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator: str) -> list[Candidate]:
+def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator: str,
+            mentions: list[Mention] | None = None) -> list[Candidate]:
     """The candidate claims one sentence yields (ids are filled in by the caller)."""
     vocab = vocabulary()
-    spans = _spans(sentence, gaz, lang)
+    spans = _spans(sentence, gaz.find(sentence) if mentions is None else mentions, lang)
     if not any(k == "E" for k, *_ in spans):
         return []
     masked = _masked(sentence, spans)
@@ -143,8 +144,9 @@ def ingest_document(doc: Document, source: str, gaz: Gazetteer, lang: str | None
     for pi, para in enumerate(doc.paragraphs(), 1):
         for si, sentence in enumerate(split(para, tag), 1):
             n_sent += 1
-            n_ment += len(gaz.find(sentence))
-            for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}"):
+            mentions = gaz.find(sentence)
+            n_ment += len(mentions)
+            for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}", mentions):
                 c.id = f"{source}-{len(out) + 1:04d}"
                 out.append(c)
     return Result(source, tag, n_sent, n_ment, out)
