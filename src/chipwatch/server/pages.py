@@ -19,16 +19,23 @@ from starlette.concurrency import run_in_threadpool
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 from chipwatch.i18n import norm_lang, t, vocab
-from chipwatch.server import rest, views
+from chipwatch.server import rest, tables, views
 from chipwatch.server.state import State
 
 TEMPLATES = Path(__file__).with_name("templates")
 NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/dependencies", "nav.dependencies"), ("/scenario", "nav.scenario"),
-       ("/screen", "nav.screen"), ("/trade", "nav.trade"), ("/sources", "nav.sources"))
+       ("/screen", "nav.screen"), ("/trade", "nav.trade"), ("/claims", "nav.claims"), ("/lists", "nav.lists"),
+       ("/sources", "nav.sources"))
+
+# A page's <title> when its route gives none: the page's own heading, never just "chipwatch".
+TITLES = {"home.html": "home.title", "search.html": "search.title", "graph.html": "graph.title",
+          "analysis.html": "analysis.title", "dependencies.html": "nav.dependencies", "scenario.html": "scenario.title",
+          "screen.html": "screen.title", "trade.html": "trade.title", "sources.html": "sources.title"}
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
 env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
+env.filters["cell"] = tables.cell_text
 env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
 
 
@@ -63,6 +70,7 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
         return JSONResponse(data, status_code=status)
     lang = lang_of(request)
     path = own_path(request.url.path)
+    title = title or (t(TITLES[template], lang) if template in TITLES else "")
 
     def url(path: str, **params) -> str:
         params = {k: v for k, v in params.items() if v not in (None, "", [], False)}
@@ -80,6 +88,18 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
         title=title, t=lambda key, **kw: t(key, lang, **kw), vocab=lambda kind, key: vocab(kind, key, lang),
         other_lang=other)
     return HTMLResponse(html, status_code=status)
+
+
+def table_page(request: Request, template: str, table: tables.Table, data: dict, twin: bool, title: str = "",
+               params: dict | None = None) -> Response:
+    """A page around one table (server/tables.py): `?format=csv|json` downloads every
+    matching row; otherwise the page of rows goes into `data["table"]` and is rendered."""
+    params = dict(request.query_params) if params is None else params
+    if params.get("format"):
+        body, media, filename = tables.download(table, params, params["format"])
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    data["table"] = tables.page(table, params)
+    return render(request, template, data, twin, title=title)
 
 
 def error_page(request: Request, status: int, message: str, json_twin: bool) -> Response:
@@ -156,9 +176,10 @@ def router() -> APIRouter:
 
     @pages.get("/screen")
     @pages.get("/screen.json")
-    def screen_get(request: Request, q: list[str] = Param([])):
-        names = [n.strip() for line in q for n in line.splitlines() if n.strip()][: rest.MAX_NAMES]
-        return screen_result(request, names, None, request.url.path.endswith(".json"))
+    def screen_get(request: Request, q: list[str] = Param([]), name: list[str] = Param([])):
+        # ?name=A&name=B is the shareable form (the results page links to it); ?q= as before
+        names = [n.strip() for line in [*name, *q] for n in line.splitlines() if n.strip()][: rest.MAX_NAMES]
+        return screen_result(request, names, None, request.url.path.endswith(".json"), shared=bool(name))
 
     @pages.post("/screen")
     @pages.post("/screen.json")
@@ -174,7 +195,8 @@ def router() -> APIRouter:
                                  f"(at most {rest.MAX_UPLOAD_ROWS:,} rows)")
         return await run_in_threadpool(screen_result, request, listed, queries, request.url.path.endswith(".json"))
 
-    def screen_result(request: Request, names: list[str], queries: dict | None, twin: bool) -> Response:
+    def screen_result(request: Request, names: list[str], queries: dict | None, twin: bool,
+                      shared: bool = False) -> Response:
         from chipwatch.screening.batch import name_queries
 
         state = st(request)
@@ -183,7 +205,50 @@ def router() -> APIRouter:
         hits = rest.run_screen(state, queries) if queries else None
         data = views.screening(state.cw, hits, queries, lang_of(request))
         data["names"] = names
-        return render(request, "screen.html", data, twin)
+        params = {k: v for k, v in request.query_params.items() if k not in ("q", "name")} if shared else {}
+        data["share"] = "?" + urlencode({"name": names}, doseq=True) if names and queries and len(names) == len(queries) else None
+        return table_page(request, "screen.html", views.screening_table(data, names), data, twin,
+                          title=t("screen.title", lang_of(request)), params=params)
+
+    @pages.get("/claims")
+    @pages.get("/claims.json")
+    def claims(request: Request):
+        lang = lang_of(request)
+        return table_page(request, "table.html", views.claims_table(st(request).cw, lang),
+                          {"heading": t("claims.title", lang), "kind": "claims"}, request.url.path.endswith(".json"),
+                          title=t("claims.title", lang))
+
+    @pages.get("/lists")
+    @pages.get("/lists.json")
+    def lists(request: Request):
+        lang = lang_of(request)
+        cw = st(request).cw
+        return table_page(request, "table.html", views.lists_table(cw),
+                          {"heading": t("lists.title", lang), "kind": "lists", "versions": cw.store.list_versions()},
+                          request.url.path.endswith(".json"), title=t("lists.title", lang))
+
+    @pages.get("/lists/diff")
+    @pages.get("/lists/diff.json")
+    def lists_diff(request: Request, old: str = Param(..., max_length=200), new: str = Param(..., max_length=200)):
+        lang = lang_of(request)
+        table, counts = views.diff_table(st(request).cw, old, new)
+        title = t("lists.diff_title", lang, old=old, new=new)
+        return table_page(request, "table.html", table, {"heading": title, "kind": "diff", "counts": counts,
+                                                         "old": old, "new": new},
+                          request.url.path.endswith(".json"), title=title)
+
+    @pages.get("/lists/{version}")
+    def list_entries(request: Request, version: str):
+        twin = version.endswith(".json")
+        version = version.removesuffix(".json")
+        lang = lang_of(request)
+        try:
+            table = views.list_entries_table(st(request).cw, version)
+        except ChipwatchError as exc:
+            return error_page(request, 404, str(exc), twin)
+        title = t("lists.entries_title", lang, version=version)
+        return table_page(request, "table.html", table, {"heading": title, "kind": "entries", "version": version},
+                          twin, title=title)
 
     @pages.get("/trade")
     @pages.get("/trade.json")

@@ -8,6 +8,7 @@ from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 from chipwatch.i18n import name_in, vocab
 from chipwatch.model.vocabulary import vocabulary
+from chipwatch.server.tables import Table
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 STAGES = ("materials", "design", "fabrication", "cooperation")
@@ -273,3 +274,68 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
             gap = mirror(eng, normalise.side(reporter, "reporter"), normalise.side(partner or "EU", "partner"))
             out["mirror"], out["mirror_chart"] = gap.to_dict(), mirror_chart(gap)
     return jsonable(out)
+
+
+# --- tables (paged, sorted, filtered, downloadable: server/tables.py) ---------------------
+
+def claims_table(cw: Chipwatch, lang: str, extra: dict | None = None) -> Table:
+    """Every claim, one row each: who, what, whom or what value, when, how sure, which sources."""
+    names = names_of(cw, lang)
+    sources: dict[str, list[str]] = {}
+    for cid, src in cw.store.con.execute("SELECT DISTINCT claim_id, source FROM evidence ORDER BY claim_id, source").fetchall():
+        sources.setdefault(cid, []).append(src)
+    out = []
+    for c in jsonable(rows(cw.claims())):
+        value = c.get("as_written") or c.get("value_text") or c.get("value")
+        out.append({"id": c["id"], "subject": c["subject"], "subject_name": names.get(c["subject"], c["subject"]),
+                    "predicate": c["predicate"], "predicate_label": vocab("predicate", c["predicate"], lang),
+                    "object": c.get("object"), "object_name": names.get(c["object"]) if c.get("object") else None,
+                    "value": value if value not in ({}, []) else None, "unit": c.get("unit"), "status": c["status"],
+                    "valid_from": c.get("valid_from"), "valid_to": c.get("valid_to"), "chapter": c.get("chapter"),
+                    "sources": sources.get(c["id"], [])})
+    return Table("claims", ["id", "subject", "predicate", "object", "value", "unit", "status", "valid_from", "valid_to",
+                            "chapter", "sources"], out, ("subject", "predicate", "object", "status", "chapter", "sources"),
+                 "id", extra or {})
+
+
+def lists_table(cw: Chipwatch) -> Table:
+    """The imported sanctions list versions."""
+    got = jsonable(rows(cw.store.sql("SELECT id, kind, date, entries, relations, skipped, imported_at FROM list_versions")))
+    return Table("list-versions", ["id", "kind", "date", "entries", "relations", "skipped", "imported_at"], got,
+                 ("kind",), "date")
+
+
+def list_entries_table(cw: Chipwatch, version: str) -> Table:
+    """One list version's entries."""
+    if version not in set(cw.store.list_versions()):
+        raise ChipwatchError(f"no list version '{version}'; imported: {', '.join(cw.store.list_versions()) or 'none yet'}")
+    got = cw.store.memo(("list-entries", version), lambda: jsonable(rows(cw.store.sql(
+        """SELECT list_id, schema, caption, programs, countries, listed_on, remarks FROM list_entries
+           WHERE version = ? ORDER BY list_id""", [version]))))
+    return Table(version, ["list_id", "schema", "caption", "programs", "countries", "listed_on", "remarks"], got,
+                 ("schema", "programs", "countries"), None)
+
+
+def diff_table(cw: Chipwatch, old: str, new: str) -> tuple[Table, dict]:
+    """Entries added, removed and changed from list version `old` to `new`, and the counts."""
+    from chipwatch.store.lists import diff
+
+    got = diff(cw.store, old, new)
+    return (Table(f"diff-{old}-{new}", ["list_id", "change", "schema", "caption", "old_caption", "new_caption",
+                                        "old_programs", "new_programs", "old_remarks", "new_remarks"],
+                  jsonable(got["entries"]), ("change", "schema"), None, {"old": old, "new": new}),
+            got["counts"])
+
+
+def screening_table(data: dict, names: list[str]) -> Table:
+    """Screening results (views.screening's), one row per hit or per query without one."""
+    out = []
+    for r in data.get("results") or []:
+        for h in r["hits"] or [None]:
+            h = h or {}
+            out.append({"query": r["query"], "list": h.get("version") or h.get("list"), "list_date": h.get("list_date"),
+                        "list_id": h.get("list_id"), "name": h.get("name"), "entity": h.get("entity"),
+                        "entity_name": h.get("entity_name"), "score": h.get("score"), "reason": h.get("reason"),
+                        "chain": h.get("chain_text")})
+    return Table("screening", ["query", "list", "list_date", "list_id", "name", "entity", "score", "reason", "chain"],
+                 out, ("reason", "list"), None, {"name": names})

@@ -1,0 +1,113 @@
+"""The explorer's tables (server/tables.py): paging, sorting, filters and CSV/JSON downloads
+at GET URLs, for claims, list versions, a list's entries, list diffs and screening results."""
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from chipwatch.errors import ChipwatchError
+from chipwatch.server import create_app
+from chipwatch.server.tables import Table, download, page
+
+ROWS = [{"id": "a", "n": 3, "tags": ["x", "y"], "who": "Mikron"}, {"id": "b", "n": None, "tags": [], "who": "Baikal"},
+        {"id": "c", "n": 10, "tags": ["y"], "who": "Angstrom"}, {"id": "d", "n": 1, "tags": ["x"], "who": "mikron"}]
+
+
+def table() -> Table:
+    return Table("t", ["id", "n", "tags", "who"], ROWS, ("tags", "who"), "id", {"keep": "1"})
+
+
+def test_paging_sorting_filters_and_links():
+    got = page(table(), {"per_page": "2", "page": "2"})
+    assert [r["id"] for r in got["rows"]] == ["c", "d"] and (got["pages"], got["first"], got["last"]) == (2, 3, 4)
+    assert got["links"]["previous"] == "?keep=1&per_page=2&sort=id" and got["links"]["next"] is None
+    by_n = page(table(), {"sort": "n"})
+    assert [r["id"] for r in by_n["rows"]] == ["d", "a", "c", "b"]  # numbers by value, the empty cell last
+    assert [r["id"] for r in page(table(), {"sort": "n", "desc": "1"})["rows"]] == ["c", "a", "d", "b"]
+    assert by_n["links"]["sort"]["n"] == "?keep=1&sort=n&desc=1" and by_n["links"]["sort"]["who"] == "?keep=1&sort=who"
+    assert [r["id"] for r in page(table(), {"who": "MIKRON"})["rows"]] == ["a", "d"]  # exact, any case
+    assert [r["id"] for r in page(table(), {"tags": "y"})["rows"]] == ["a", "c"]  # a list cell matches one of its items
+    assert [r["id"] for r in page(table(), {"q": "ngst"})["rows"]] == ["c"]
+    assert page(table(), {"q": "zzz"})["matching"] == 0
+    assert page(table(), {"lang": "zh-TW", "per_page": "1"})["links"]["next"] == "?keep=1&per_page=1&lang=zh-TW&sort=id&page=2"
+    for bad in ({"sort": "nope"}, {"page": "9"}, {"per_page": "0"}, {"page": "x"}):
+        with pytest.raises(ChipwatchError):
+            page(table(), bad)
+
+
+def test_downloads_are_every_matching_row_sorted():
+    body, media, name = download(table(), {"per_page": "1", "sort": "who"}, "csv")
+    assert media.startswith("text/csv") and name == "t.csv"
+    assert list(csv.reader(io.StringIO(body))) == [["id", "n", "tags", "who"], ["c", "10", "y", "Angstrom"],
+                                                   ["b", "", "", "Baikal"], ["a", "3", "x; y", "Mikron"],
+                                                   ["d", "1", "x", "mikron"]]
+    body, media, _ = download(table(), {"tags": "x"}, "json")
+    import json
+    assert media == "application/json" and json.loads(body) == [ROWS[0], ROWS[3]]
+    with pytest.raises(ChipwatchError):
+        download(table(), {}, "xml")
+
+
+@pytest.fixture(scope="module")
+def client(lists_db):
+    with TestClient(create_app(lists_db)) as c:
+        yield c
+
+
+def test_claims_page_pages_sorts_filters_and_downloads(client, cw):
+    total = len(cw.claims())
+    data = client.get("/claims.json?per_page=10&page=2&sort=subject").json()["table"]
+    assert data["total"] == total and len(data["rows"]) == 10 and data["pages"] == -(-total // 10)
+    subjects = [r["subject"] for r in client.get(f"/claims.json?per_page={total}&sort=subject").json()["table"]["rows"]]
+    assert subjects == sorted(subjects, key=str.casefold)
+    planned = client.get("/claims.json?status=planned&per_page=500").json()["table"]
+    expected = set(cw.claims(status="planned")["id"])
+    assert {r["id"] for r in planned["rows"]} == expected and planned["matching"] == len(expected)
+    r = client.get("/claims?status=planned&format=csv")
+    assert r.headers["content-type"].startswith("text/csv") and 'filename="claims.csv"' in r.headers["content-disposition"]
+    got = list(csv.DictReader(io.StringIO(r.text)))
+    assert {x["id"] for x in got} == expected and all(x["status"] == "planned" for x in got)
+    html = client.get("/claims?lang=zh-TW&status=planned").text
+    assert "<title>全部陳述 · " in html and 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=id&amp;format=csv"' in html
+    assert 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=subject"' in html  # a header sorts, keeping the filter
+
+
+def test_lists_entries_and_diff(client, lists_db):
+    import chipwatch
+
+    with chipwatch.open(lists_db) as cw:
+        n = cw.store.con.execute("SELECT count(*) FROM list_entries WHERE version = 'ofac-2024-05-03'").fetchone()[0]
+    versions = client.get("/lists.json").json()
+    assert {r["id"] for r in versions["table"]["rows"]} == {"ofac-2024-05-03", "ftm-2026-06-01"}
+    assert 'href="/lists/ofac-2024-05-03"' in client.get("/lists").text
+    found = client.get("/lists/ofac-2024-05-03.json?q=baikal electronics").json()["table"]
+    assert [r["list_id"] for r in found["rows"]] == ["39178"]
+    first = client.get("/lists/ofac-2024-05-03.json").json()["table"]
+    assert first["total"] == n and len(first["rows"]) == 50 and first["links"]["next"] == "?page=2"
+    prog = client.get("/lists/ofac-2024-05-03?programs=RUSSIA-EO14024&format=csv").text
+    rows = list(csv.DictReader(io.StringIO(prog)))
+    assert rows and all("RUSSIA-EO14024" in r["programs"].split("; ") for r in rows)
+    assert client.get("/lists/no-such-version").status_code == 404
+    diff = client.get("/lists/diff.json?old=ftm-2026-06-01&new=ofac-2024-05-03&change=removed&per_page=5").json()
+    assert diff["counts"]["removed"] == 17 and diff["table"]["matching"] == 17
+    assert all(r["change"] == "removed" for r in diff["table"]["rows"])
+    csv_rows = list(csv.DictReader(io.StringIO(
+        client.get("/lists/diff?old=ftm-2026-06-01&new=ofac-2024-05-03&change=removed&format=csv").text)))
+    assert len(csv_rows) == 17 and {r["change"] for r in csv_rows} == {"removed"}
+    assert client.get("/lists/diff?old=x&new=ofac-2024-05-03").status_code == 404
+
+
+def test_screening_results_have_a_shareable_url_and_csv(client):
+    html = client.get("/screen?name=Baikal Electronics&name=Bakery Sunshine Ltd&lang=zh-TW").text
+    assert 'id="screen-share" href="/screen?name=Baikal+Electronics&amp;name=Bakery+Sunshine+Ltd&amp;lang=zh-TW"' in html
+    assert "<title>制裁名單篩查 · " in html and "39178" in html
+    r = client.get("/screen?name=Baikal Electronics&name=Bakery Sunshine Ltd&format=csv")
+    got = list(csv.DictReader(io.StringIO(r.text)))
+    assert got[0]["query"] == "Baikal Electronics" and got[0]["list_id"] == "39178" and got[0]["reason"] == "listed"
+    assert any(x["query"] == "Bakery Sunshine Ltd" for x in got)
+    listed = client.get("/screen.json?name=Baikal Electronics&reason=listed").json()["table"]
+    assert listed["rows"] and {x["reason"] for x in listed["rows"]} == {"listed"}
+    posted = client.post("/screen.json", data={"names": "Baikal Electronics"}).json()  # the form post stays
+    assert posted["results"][0]["hits"][0]["list_id"] == "39178" and posted["share"] == "?name=Baikal+Electronics"
