@@ -174,3 +174,13 @@ def test_gazetteer_from_the_store_name_index(tmp_path):
     gaz = Gazetteer.from_store(tmp_path / "cw.duckdb")
     assert [(m.entity, m.type) for m in gaz.find("OFAC 制裁了台积电和 Микрон")] == [
         ("ofac", "state_body"), ("tsmc", "company"), ("mikron", "company")]
+
+
+def test_russian_ner_proposes_organisations_the_graph_does_not_know(gaz):
+    """natasha (its model inside its wheel) finds НМ-Тех, which neither the gazetteer nor the
+    name shapes of ru.yaml know: it comes back as a proposed new entity, not a silent one."""
+    assert load_language("ru").ner == "natasha"
+    r = ingest_document(Document("Микрон и НМ-Тех подписали соглашение в 2024 году.", "text"), "ner", gaz, "ru")
+    [c] = r.candidates
+    assert (c.subject, c.predicate, c.object, c.valid_from) == ("mikron", "agreement_with", "nm-tekh", "2024")
+    assert c.new_entities == [{"id": "nm-tekh", "type": "company", "name": "НМ-Тех", "lang": "ru"}]

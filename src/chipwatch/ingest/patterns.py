@@ -41,6 +41,7 @@ class Language:
     cues: tuple[tuple[str, tuple[str, ...]], ...]
     names: tuple[tuple[str, re.Pattern], ...]
     patterns: tuple[Pattern, ...]
+    ner: str | None = None  # an offline tagger for names not in the graph (ingest.ner.TAGGERS)
 
     def status(self, sentence: str) -> tuple[str, str | None]:
         """The status a sentence's cue gives (the dataset's mapping), and the cue."""
@@ -91,4 +92,8 @@ def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
         patterns.append(Pattern(p["id"], p["predicate"], _compile(p["match"], where, subject, object_), subject, object_, p.get("new_type"), p.get("status"),
                                 dict(p.get("qualifiers") or {})))
     ordered = tuple((s, tuple(cues[s])) for s in STATUS_ORDER if s in cues)
-    return Language(family, ordered, names, tuple(patterns))
+    from chipwatch.ingest.ner import TAGGERS
+
+    if (ner := doc.get("ner")) is not None and ner not in TAGGERS:
+        raise ChipwatchError(f"{path}: ner '{ner}' unknown; use one of {', '.join(TAGGERS)} or leave it out")
+    return Language(family, ordered, names, tuple(patterns), ner)

@@ -76,6 +76,12 @@ def _spans(sentence: str, mentions: list[Mention], lang: Language) -> list[tuple
             name = m.group("name") if "name" in rx.groupindex else m[0]
             if free(m.start(), m.end()):
                 taken.append(("N", m.start(), m.end(), {"type": typ, "name": name.strip()}))
+    if lang.ner and any(k == "E" for k, *_ in taken):
+        from chipwatch.ingest.ner import organisations
+
+        for start, end, text in organisations(sentence, lang.ner):
+            if free(start, end):
+                taken.append(("N", start, end, {"type": "company", "name": text.strip("«»\"' ")}))
     for f in [*quantities(sentence), *dates(sentence)]:
         if free(f.start, f.end):
             taken.append(("V", f.start, f.end, f))
