@@ -328,3 +328,16 @@ def test_a_scenario_run_loads_no_pandas(russia_db):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]" and "P50" in proc.stdout
+
+
+def test_no_fork_from_a_thread_that_is_not_the_main_one():
+    """A server runs scenarios in request threads: those solve in their own process."""
+    import threading
+
+    import chipwatch.scenarios.solve as S
+
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(S._may_fork()))
+    t.start()
+    t.join()
+    assert seen == [False] and S._may_fork() is True

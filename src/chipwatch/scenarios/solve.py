@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -623,9 +624,15 @@ def solve(tpl: Template, batch: Batch, threads: int | None = None) -> Solution:
     k = batch.c.shape[0]
     chunks = [(s, min(s + CHUNK, k)) for s in range(0, k, CHUNK)]
     workers = min(threads or min(2, os.cpu_count() or 1), len(chunks))
-    if workers > 1 and len(chunks) >= 2 * workers and "fork" in mp.get_all_start_methods():
+    if workers > 1 and len(chunks) >= 2 * workers and _may_fork():
         return _solve_forked(tpl, batch, chunks, workers)
     return _solve_span(tpl, batch, (0, k))
+
+
+def _may_fork() -> bool:
+    """Fork workers only where the platform forks and from a process's main thread (not from
+    a server's request threads, whose other threads' locks a child would inherit)."""
+    return "fork" in mp.get_all_start_methods() and threading.current_thread() is threading.main_thread()
 
 
 def _spans(chunks: list[tuple[int, int]], parts: int) -> list[tuple[int, int]]:
