@@ -184,3 +184,29 @@ def test_precision_and_recall_against_accepted_claims(ds):
     # two annotated sentences; the second also yields the fabricates claim no one annotated
     assert (score.sentences, score.gold, score.proposed, score.right, score.found) == (2, 2, 3, 2, 2)
     assert (round(score.precision, 3), score.recall) == (0.667, 1.0)
+
+
+def test_a_folder_is_one_source_per_file(ds, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(DATA / "zh.txt", folder / "Note One.txt")
+    shutil.copy(DATA / "en.html", folder / "release.html")
+    (folder / "skip.bin").write_bytes(b"\x00")
+    done = ingest(folder, ds, "inbox")
+    assert [d.result.source for d in done] == ["inbox-note-one", "inbox-release"]
+    assert {i.source["id"] for i in items(ds)} >= {"inbox-note-one", "inbox-release"}
+    with pytest.raises(ChipwatchError, match="already in .*sources.yaml"):
+        ingest(DATA / "zh.txt", ds, "fixture-note")
+
+
+def test_a_broken_queue_file_is_one_line(ds):
+    path = queue_dir(ds) / "fx-zh" / "candidates.yaml"
+    path.write_text("- {id: x, colour: red}\n", encoding="utf-8")
+    with pytest.raises(ChipwatchError, match=r"candidates.yaml:1: unknown candidate field\(s\) colour"):
+        items(ds)
+    path.write_text("- {id: x}\n", encoding="utf-8")
+    with pytest.raises(ChipwatchError, match="candidate lacks locator, pattern, predicate, quote, source, subject"):
+        items(ds)
+    path.write_text("- just text\n", encoding="utf-8")
+    with pytest.raises(ChipwatchError, match="a candidate is a mapping"):
+        items(ds)

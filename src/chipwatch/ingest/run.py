@@ -34,7 +34,9 @@ def ingest(path: Path | None, dataset: Path, source_id: str, lang: str | None = 
         raise ChipwatchError(f"--kind {meta['kind']}: unknown; use one of {', '.join(KINDS)}")
     if not (Path(dataset) / "entities.yaml").exists():
         raise ChipwatchError(f"{dataset}: not a dataset folder (no entities.yaml); give the dataset the claims will join")
-    gaz = gazetteer or Gazetteer.from_entities(load_dataset(dataset).entities)
+    ds = load_dataset(dataset)
+    gaz = gazetteer or Gazetteer.from_entities(ds.entities)
+    known = {s.id for s in ds.sources}
     if text is not None:
         docs = [(source_id, Document(text, "text"), "stdin")]
     elif path is None:
@@ -43,6 +45,8 @@ def ingest(path: Path | None, dataset: Path, source_id: str, lang: str | None = 
         files = document_files(path)
         many = path.is_dir()
         docs = [(f"{source_id}-{slug(f.stem)}" if many else source_id, read_document(f), f.name) for f in files]
+    if taken := [sid for sid, _, _ in docs if sid in known]:
+        raise ChipwatchError(f"source '{taken[0]}' is already in {dataset}/sources.yaml; choose another --source-id")
     out = []
     for sid, doc, name in docs:
         tag = lang or language_of(doc.text)

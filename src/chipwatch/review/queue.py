@@ -62,17 +62,26 @@ def plain(value):
     return value
 
 
-def _candidate(raw: dict, where: Path) -> Candidate:
-    unknown = set(raw) - _FIELDS
-    if unknown or not isinstance(raw, dict):
-        raise ChipwatchError(f"{where}: unknown candidate field(s) {', '.join(sorted(unknown))}; see chipwatch.ingest.Candidate")
-    return Candidate(**plain(raw))
+def _candidate(raw: object, where: Path) -> Candidate:
+    if not isinstance(raw, dict):
+        raise ChipwatchError(f"{where}: a candidate is a mapping of fields, got {type(raw).__name__}; re-run chipwatch ingest")
+    line = f"{where}:{getattr(raw, 'line', 0)}"
+    if unknown := set(raw) - _FIELDS:
+        raise ChipwatchError(f"{line}: unknown candidate field(s) {', '.join(sorted(map(str, unknown)))}; "
+                             f"fields: {', '.join(sorted(_FIELDS))}")
+    try:
+        return Candidate(**plain(raw))
+    except TypeError:
+        missing = sorted({"id", "source", "locator", "quote", "pattern", "subject", "predicate"} - set(raw))
+        raise ChipwatchError(f"{line}: candidate lacks {', '.join(missing)}; re-run chipwatch ingest") from None
 
 
 def load_item(folder: Path) -> Item:
     path = folder / "candidates.yaml"
     source = read_yaml(folder / "source.yaml")
     raw = read_yaml(path) or []
+    if not isinstance(source, list) or not source or not isinstance(source[0], dict) or not isinstance(raw, list):
+        raise ChipwatchError(f"{folder}: source.yaml or candidates.yaml is not a list of records; re-run chipwatch ingest")
     return Item(folder, plain(source[0]), [_candidate(r, path) for r in raw])
 
 
