@@ -184,3 +184,15 @@ def test_russian_ner_proposes_organisations_the_graph_does_not_know(gaz):
     [c] = r.candidates
     assert (c.subject, c.predicate, c.object, c.valid_from) == ("mikron", "agreement_with", "nm-tekh", "2024")
     assert c.new_entities == [{"id": "nm-tekh", "type": "company", "name": "НМ-Тех", "lang": "ru"}]
+
+
+def test_listed_mentions_share_the_claim(gaz):
+    zh = ingest_document(Document("尼托爾、米克朗及貝加爾電子依賴台積電、Nitol等。", "text"), "l", gaz, "zh-Hant")
+    assert {(c.subject, c.object) for c in zh.candidates if c.predicate == "depends_on"} == {
+        ("nitol", "tsmc"), ("mikron", "tsmc"), ("mikron", "nitol"), ("baikal-electronics", "tsmc"),
+        ("baikal-electronics", "nitol")}
+    en = ingest_document(Document("TSMC supplied chips to Mikron, Nitol and Baikal Electronics.", "text"), "l", gaz, "en")
+    assert [(c.subject, c.object) for c in en.candidates] == [
+        ("tsmc", "mikron"), ("tsmc", "nitol"), ("tsmc", "baikal-electronics")]
+    pair = ingest_document(Document("米克朗與尼托爾合作。", "text"), "l", gaz, "zh-Hant")
+    assert [(c.subject, c.predicate, c.object) for c in pair.candidates] == [("mikron", "cooperates_with", "nitol")]

@@ -88,6 +88,24 @@ def _spans(sentence: str, mentions: list[Mention], lang: Language) -> list[tuple
     return sorted(taken, key=lambda t: t[1])
 
 
+_LIST_SEP = re.compile(r"\s*(?:、|,|，|及|和|與|与|以及|、以及|，以及|and|, and|и|,\s*и)\s*", re.I)
+_TIGHT_SEP = re.compile(r"\s*(?:、|,|，|及|以及|、以及|，以及|and|, and|,\s*и)\s*", re.I)  # not 與/和/и: "A 與 B 合作"
+
+
+def _listed(sentence: str, spans, index: int, step: int, sep: re.Pattern = _LIST_SEP) -> list[Mention]:
+    """Mentions listed with span `index` (A、B及C; A, B and C; A и B) of its type, going right
+    (step 1) or left (step -1)."""
+    kind = spans[index][3].type
+    out, i = [], index
+    while 0 <= i + step < len(spans) and spans[i + step][0] == "E" and spans[i + step][3].type == kind:
+        a, b = sorted((spans[i], spans[i + step]), key=lambda t: t[1])
+        if not sep.fullmatch(sentence[a[2]:b[1]]):
+            break
+        i += step
+        out.append(spans[i][3])
+    return out
+
+
 def _masked(sentence: str, spans) -> str:
     out, pos = [], 0
     for i, (kind, s, e, _) in enumerate(spans):
@@ -134,10 +152,17 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
             quals = {k: (fig.value if v == "V" else v) for k, v in p.qualifiers.items()
                      if v != "V" or (fig is not None and isinstance(fig.value, (int, float)))}
             when = next((d.value for d in dates(sentence) if fig is None or d.start != fig.start), None)
-            c = Candidate("", source, locator, sentence, p.id, subj.entity, p.predicate, obj, value,
-                          fig.unit if fig is not None and value is not None else None, quals,
-                          when if pred.value_kind != "date" else None, p.status or status, cue, new)
-            found.setdefault(c.key(), c)
+            si = int(groups["s"])
+            subjects = [subj, *_listed(sentence, spans, si, -1), *_listed(sentence, spans, si, 1, _TIGHT_SEP)]
+            objects = [obj, *(m.entity for m in _listed(sentence, spans, int(groups["o"]), 1))] if groups.get("o") else [obj]
+            for s_ in subjects:
+                for o_ in objects:
+                    if s_.entity == o_:
+                        continue
+                    c = Candidate("", source, locator, sentence, p.id, s_.entity, p.predicate, o_, value,
+                                  fig.unit if fig is not None and value is not None else None, dict(quals),
+                                  when if pred.value_kind != "date" else None, p.status or status, cue, new)
+                    found.setdefault(c.key(), c)
     return list(found.values())
 
 
