@@ -210,3 +210,18 @@ def test_a_broken_queue_file_is_one_line(ds):
     path.write_text("- just text\n", encoding="utf-8")
     with pytest.raises(ChipwatchError, match="a candidate is a mapping"):
         items(ds)
+
+
+def test_cli_ingest_with_the_store_name_index(tmp_path):
+    env = {"CHIPWATCH_SHARED": str(tmp_path / "shared")}
+    (tmp_path / "shared" / "seeds").mkdir(parents=True)
+    root, db = tmp_path / "ds", tmp_path / "cw.duckdb"
+    shutil.copytree(DATA / "dataset", root)
+    assert run_cli("build", str(root), db=db, env=env).code == 0
+    r = run_cli("ingest", str(DATA / "en.html"), "--source-id", "fx-en", "--dataset", str(root), "--from-store", "--json",
+                db=db, env=env)
+    assert r.code == 0, r
+    assert {c["pattern"] for c in json.loads(r.out)[0]["candidates"]} == {
+        "en-designated", "en-fabricated-by", "en-produces", "en-capacity"}
+    assert_user_error(run_cli("ingest", str(DATA / "en.html"), "--source-id", "fx-en2", "--dataset", str(root),
+                              "--from-store", db=tmp_path / "absent.duckdb", env=env), "no store here")

@@ -655,13 +655,17 @@ def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a f
            kind: Annotated[str, typer.Option(help="press_release, news, report, article, …")] = "report",
            publisher: Annotated[str | None, typer.Option(help="who published it")] = None,
            licence: Annotated[str | None, typer.Option(help="its licence (e.g. public domain (US government work))")] = None,
+           from_store: Annotated[bool, typer.Option("--from-store", help="names from the store's name index (--db), not the dataset's")] = False,
            json_: AsJson = False) -> None:
     """Read a document into candidate claims (quoted, located, with the pattern that fired) for review."""
     from chipwatch.ingest import ingest as run
+    from chipwatch.ingest.gazetteer import Gazetteer
+    from chipwatch.store import default_db_path
 
     text = sys.stdin.read() if path == "-" else None
     meta = {"title": title, "url": url, "date": date, "kind": kind, "publisher": publisher, "licence": licence}
-    done = run(None if path == "-" else Path(path), dataset, source_id, lang, text, meta)
+    gaz = Gazetteer.from_store(default_db_path(_db())) if from_store else None
+    done = run(None if path == "-" else Path(path), dataset, source_id, lang, text, meta, gaz)
     if json_:
         _json([{"source": d.result.source, "language": d.result.language, "sentences": d.result.sentences,
                 "mentions": d.result.mentions, "candidates": [c.to_dict() for c in d.result.candidates],
