@@ -80,6 +80,7 @@ def test_sources_that_disagree_stay_side_by_side(ds):
         "mikron-process-range-fixture says 90–180 nm (fixture-note, fixture)"]
     claim, found = accept(ds, cid, disputed=True)
     assert claim.status == "disputed" and [d.old.id for d in found] == ["mikron-process-range-fixture"]
+    assert claim.note == "the source states it as speculated (據推測); marked disputed on review"
     ranges = {c.id: c for c in load_dataset(ds, claims=True).claims if c.predicate == "process_range"}
     assert set(ranges) == {"mikron-process-range-fixture", claim.id}  # both stay
 

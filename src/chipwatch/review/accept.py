@@ -90,6 +90,8 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         ents = [Entity(id=e["id"], type=e["type"], names={_lang(e, source.language): e["name"]}) for e in new_entities]
         status = "disputed" if disputed else cand.status
         record = claim_record(replace(cand, status=status), _claim_id(cand, {c.id for c in ds.claims}))
+        if disputed and cand.status not in ("fact", "disputed"):
+            record["note"] = f"the source states it as {cand.status}{f' ({cand.cue})' if cand.cue else ''}; marked disputed on review"
         claim = Claim(**record)
     except ValidationError as exc:
         err = exc.errors()[0]
