@@ -83,7 +83,7 @@ def test_values_and_qualifiers_are_python_objects(cw):
     (cap,) = cw.claims(subject="米克朗", predicate="capacity").to_dict("records")
     assert cap["value"] == 5000 and isinstance(cap["value"], int) and cap["unit"] == "wafer_200mm/month"
     assert isinstance(cap["qualifiers"], dict) and "value_json" not in cap
-    fab = cw.claims(subject="mikron", object="baikal-m", predicate="fabricates", as_of="2023")
+    fab = cw.claims(subject="mikron", object="baikal-m", predicate="fabricates", as_of=2023)  # a year as a number too
     assert fab.iloc[0].qualifiers["node_nm"] == 65
     assert all(isinstance(q, dict) for q in cw.claims().qualifiers)
     events = cw.timeline("mikron")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from chipwatch.apierrors import api_errors
 from chipwatch.frames import none_if_missing as _none
 from chipwatch.frames import rows
+from chipwatch.model.dates import PartialDate
 from chipwatch.store.read import Store, parse_as_of
 
 if TYPE_CHECKING:
@@ -62,9 +63,9 @@ class Chipwatch:
 
     def _period(self, as_of):
         """`as_of` as a period (None stays None), or an error naming the parameter."""
-        if as_of is None or not isinstance(as_of, str):
+        if as_of is None or isinstance(as_of, PartialDate):
             return as_of
-        return parse_as_of(as_of, f"as_of={as_of!r} is not an as-of period" if self.python_names else "--as-of")
+        return parse_as_of(str(as_of), f"as_of={as_of!r} is not an as-of period" if self.python_names else "--as-of")
 
     def close(self) -> None:
         self.store.close()
