@@ -249,3 +249,18 @@ def test_a_list_import_loads_the_name_tagger_only_for_new_words(api_db, imported
     assert not new_words(parsed.entries, known)  # imported above: every word has its symbols
     assert new_words(parsed.entries, {})
     assert new_words(parsed.entries, {k: v for k, v in known.items() if k != "villa"})
+
+
+def test_trade_derive_writes_claims_the_store_then_shows(api_db, imported, tmp_path):
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(api_db, db)
+    with chipwatch.open(db) as cw:
+        written = cw.trade.derive("TOTAL", "RU", origin="EU")
+        via = {c["object"]: c for c in written["claims"]}
+        assert "kazakhstan" in via and via["kazakhstan"]["predicate"] == "transits_via"
+        assert "Chow test" in via["kazakhstan"]["note"]
+        ours = cw.claims(predicate="transits_via", object="kazakhstan")  # read again: the claim is there
+        assert via["kazakhstan"]["id"] in set(ours.id)
+        assert ours[ours.id == via["kazakhstan"]["id"]].iloc[0].qualifiers["to"] == "russia"
+        with pytest.raises(ChipwatchError, match=r"cw.trade.derive: at=Feb: give a month"):
+            cw.trade.derive("TOTAL", "RU", origin="EU", at="Feb")

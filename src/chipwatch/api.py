@@ -161,7 +161,7 @@ class Chipwatch:
 
     @property
     def trade(self) -> Trade:
-        """Trade flows: imports(), import_(kind, path), spikes(...), mirror(...), breaks(...)."""
+        """Trade flows: imports(), import_(kind, path), spikes(...), mirror(...), breaks(...), derive(...)."""
         if self._trade is None:
             from chipwatch.namespaces import Trade
 

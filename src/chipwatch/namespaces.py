@@ -203,3 +203,30 @@ class Trade:
             with self._engine(engine) as eng:
                 return breaks(eng, normalise.product_option(product), by, normalise.side(origin, "--from"), flow, month,
                               _years(years, "--years"), alpha, currency, _strings(sources, "cw.trade.breaks", "sources"))
+
+    def derive(self, product: str, target: str, baseline: Years = "2020-2021", period: Years | None = None,
+               origin: str | None = None, flow: str = "export", threshold: float = math.log(1.5), at: str = "2022-02",
+               currency: str | None = None, sources: list[str] | None = None, engine: str = "duckdb") -> dict:
+        """Write each roundabout destination of `spikes(...)` as a derived `transits_via` claim
+        (dataset 'trade'), with its figures and, on monthly data, a Chow test at `at`; the store
+        is read again after. Returns the claims written and the counts."""
+        from chipwatch.trade import normalise
+        from chipwatch.trade.breaks import breaks
+        from chipwatch.trade.claims import data_sources, derive
+
+        result = self.spikes(product, target, baseline, period, origin, flow, threshold, currency, sources, engine)
+        with self._cw.errors("cw.trade.derive", _TRADE_NAMES):
+            month = normalise.month_option(at, "--at")
+            with self._engine(engine) as eng:
+                used = data_sources(eng, result, sources)
+                found = []
+                if result.freq == "M":
+                    try:
+                        found = breaks(eng, result.product, "product", result.origin, result.flow, month,
+                                       (result.baseline[0], result.period[1]), currency=currency, sources=sources,
+                                       dests=[g.dest for g in result.roundabout])
+                    except ChipwatchError:
+                        found = []  # the month lies outside the data: claims go without a Chow test
+            written = derive(self._cw.store.path, result, used, found)
+        self._cw.reopen()
+        return written
