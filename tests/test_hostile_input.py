@@ -136,6 +136,7 @@ HOSTILE_YAML = {
     "recursive alias": ("x: &a [*a]\n", "inside its own anchor"),
     "control character": ("x: a\x1cb\n", "character U+001C is not allowed"),
     "alias bomb": (ALIAS_BOMB, "aliases repeat more than 10,000 values"),
+    "a value list of 150,000": ("x: [" + "a," * 150_000 + "a]\n", "more than 100,000 values in one file"),
 }
 
 

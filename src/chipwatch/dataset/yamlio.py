@@ -2,7 +2,7 @@
 refuses hostile documents while composing them, before anything is built or expanded: nesting
 deeper than MAX_DEPTH, aliases that repeat more than MAX_REPEATED values in all (a 1.6 KB
 "billion laughs" repeats 10^9) or that point into their own ancestor, scalars longer than
-MAX_SCALAR characters. Every problem, including a value the safe constructors cannot read
+MAX_SCALAR characters, more than MAX_NODES values in one file. Every problem, including a value the safe constructors cannot read
 (an integer of 5,000 digits, a bad !!timestamp, a list as a key), is one ChipwatchError line."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from chipwatch.errors import ChipwatchError, excerpt, first_line
 MAX_DEPTH = 64  # nested mappings and sequences; a dataset record needs about 5
 MAX_REPEATED = 10_000  # values that aliases may repeat, in all
 MAX_SCALAR = 1 << 20  # characters in one value
+MAX_NODES = 100_000  # values in one file: the largest bundled file has about 3,000 (composing 10^5 takes seconds)
 
 
 class LineDict(dict):
@@ -73,7 +74,7 @@ class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor,
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
-        self.depth, self.repeated = 0, 0
+        self.depth, self.repeated, self.nodes = 0, 0, 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -82,6 +83,9 @@ class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor,
             return super().compose_node(parent, index)
         if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
             raise _refuse(f"a value of {len(event.value):,} characters (at most {MAX_SCALAR:,}); shorten it", event.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _refuse(f"more than {MAX_NODES:,} values in one file; split it into several files", event.start_mark)
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _refuse(f"nested more than {MAX_DEPTH} levels deep; a record needs a few levels", event.start_mark)
