@@ -226,3 +226,35 @@ def test_cli_ingest_with_the_store_name_index(tmp_path):
         "en-designated", "en-fabricated-by", "en-produces", "en-capacity"}
     assert_user_error(run_cli("ingest", str(DATA / "en.html"), "--source-id", "fx-en2", "--dataset", str(root),
                               "--from-store", db=tmp_path / "absent.duckdb", env=env), "no store here")
+
+
+def test_conflicts_of_a_dataset(ds):
+    from chipwatch.review.conflicts import all_disagreements
+
+    accept(ds, _cid(ds, "fx-zh", "process_range"))
+    found = all_disagreements(load_dataset(ds, claims=True).claims)
+    assert [(d.new.id, d.old.id, d.what) for d in found] == [
+        ("mikron-process-range-65-250-fx-zh", "mikron-process-range-fixture", "value")]
+    r = run_cli("review", "conflicts", "--dataset", str(ds), "--json")
+    assert r.code == 0 and json.loads(r.out)[0]["claims"] == ["mikron-process-range-65-250-fx-zh", "mikron-process-range-fixture"], r
+
+
+def test_what_counts_as_a_disagreement():
+    from chipwatch.model.records import Claim
+    from chipwatch.review.conflicts import disagreements
+
+    ev = [{"source": "s", "locator": "l", "quote": "q"}]
+
+    def cap(cid, value, unit="wafer_200mm/month", **kw):
+        return Claim(id=cid, subject="mikron", predicate="capacity", value=value, unit=unit, evidence=ev, **kw)
+
+    five = cap("five", 5000)
+    assert [d.old.id for d in disagreements(cap("six", 6000), [five])] == ["five"]
+    assert disagreements(cap("same", 2222.22, "wafer_300mm/month"), [five]) == []  # the same, in 300 mm wafers
+    assert disagreements(cap("target", 8000, status="planned"), [five]) == []  # a target is no contradiction
+    assert disagreements(cap("later", 6000, valid_from="2024"), [cap("earlier", 5000, valid_from="2022")]) == []
+    node = Claim(id="n65", subject="mikron", predicate="process_node", value=65, unit="nm", evidence=ev)
+    plan = Claim(id="p65", subject="mikron", predicate="process_node", value=65, unit="nm", status="planned", evidence=ev)
+    assert [(d.old.id, d.what) for d in disagreements(plan, [node])] == [("n65", "status")]  # done, or only planned?
+    uses = [Claim(id=f"u{i}", subject="neon", predicate="used_for", value=v, evidence=ev) for i, v in enumerate(["lasers", "chips"])]
+    assert disagreements(uses[1], uses[:1]) == []  # a text value is one of many, not a figure

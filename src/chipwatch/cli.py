@@ -728,6 +728,21 @@ def review_accept(candidate: str, dataset: ReviewDataset = Path("datasets/russia
         err.line(f"disagrees: {d.describe()}")
 
 
+@review_app.command("conflicts")
+def review_conflicts(dataset: ReviewDataset = Path("datasets/russia"), json_: AsJson = False) -> None:
+    """Claims of the dataset that disagree (same subject, predicate, object; another value, node or status)."""
+    from chipwatch.dataset import load_dataset
+    from chipwatch.review.conflicts import all_disagreements
+
+    found = all_disagreements(load_dataset(dataset, claims=True).claims)
+    if json_:
+        _json([{"claims": [d.new.id, d.old.id], "what": d.what, "text": d.describe()} for d in found])
+        return
+    for d in found:
+        out.print(d.describe(), markup=False, highlight=False)
+    out.print(f"{len(found)} disagreement(s) in {dataset}", markup=False, highlight=False)
+
+
 @review_app.command("edit")
 def review_edit(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
                 subject: str | None = None, predicate: str | None = None,

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from chipwatch.model.records import Claim
 
-_COMPARED = ("node_nm", "wafer_inch", "share_pct", "year", "item", "scope")
+_NODES = ("node_nm", "wafer_inch")  # numbers that, for the same thing, should agree
+_CONTEXT = ("year", "scope", "item", "segment", "sector", "place", "to", "via")  # a different one: another fact
+_FIGURES = ("quantity", "percent", "purity", "date", "integer")  # single-valued: two values disagree
 
 
 @dataclass(frozen=True)
@@ -31,17 +33,71 @@ def _value(c: Claim) -> str:
     return f"{v}{' ' + c.unit if c.unit else ''}"
 
 
+def _bounds(c: Claim) -> list[float | None]:
+    v = c.value
+    return [v.min, v.max] if hasattr(v, "min") else [v]
+
+
+def same_value(a: Claim, b: Claim) -> bool:
+    """Whether two claims give the same figure, converting units (5,000 200-mm wafers a month
+    is 2,222.2 300-mm wafers a month)."""
+    if (a.value, a.unit) == (b.value, b.unit):
+        return True
+    if not (a.unit and b.unit):
+        return False
+    from chipwatch.model.quantity import parse_quantity, same_quantity
+
+    try:
+        pairs = list(zip(_bounds(a), _bounds(b), strict=True))
+        return all((x is None and y is None) or (x is not None and y is not None and
+                   same_quantity(parse_quantity(x, a.unit), parse_quantity(y, b.unit), rel=1e-3)) for x, y in pairs)
+    except (ValueError, TypeError):
+        return False
+
+
+def _same_context(a: Claim, b: Claim) -> bool:
+    """The same fact: no context qualifier that both give differs, not dated to different times."""
+    if any(k in a.qualifiers and k in b.qualifiers and a.qualifiers[k] != b.qualifiers[k] for k in _CONTEXT):
+        return False
+    return not (a.valid_from and b.valid_from and a.valid_from != b.valid_from)
+
+
 def disagreements(new: Claim, claims: list[Claim]) -> list[Disagreement]:
-    """Existing claims that say otherwise about what `new` is about."""
+    """Existing claims that say otherwise about what `new` is about: another figure for a
+    single-valued predicate, another node, or planned against stated as done."""
+    kind = _value_kind(new.predicate)
     out = []
     for old in claims:
         if old.id == new.id or (old.subject, old.predicate, old.object) != (new.subject, new.predicate, new.object):
             continue
-        if new.value is not None and old.value is not None and (old.value, old.unit) != (new.value, new.unit):
-            out.append(Disagreement(new, old, "value"))
-        elif {k: old.qualifiers.get(k) for k in _COMPARED} != {k: new.qualifiers.get(k) for k in _COMPARED} \
-                and any(k in old.qualifiers and k in new.qualifiers for k in _COMPARED):
+        if not _same_context(old, new):
+            continue
+        plan_vs_now = (old.status == "planned") != (new.status == "planned")  # a target is no contradiction
+        if kind in _FIGURES and new.value is not None and old.value is not None and not same_value(old, new):
+            if not plan_vs_now:
+                out.append(Disagreement(new, old, "value"))
+        elif not plan_vs_now and any(k in old.qualifiers and k in new.qualifiers and old.qualifiers[k] != new.qualifiers[k]
+                                     for k in _NODES):
             out.append(Disagreement(new, old, "qualifiers"))
-        elif (old.status == "planned") != (new.status == "planned"):
+        elif plan_vs_now and (old.value is None) == (new.value is None) and (old.value is None or same_value(old, new)):
             out.append(Disagreement(new, old, "status"))
+    return out
+
+
+def _value_kind(predicate: str) -> str | None:
+    from chipwatch.model.vocabulary import vocabulary
+
+    pred = vocabulary().predicates.get(predicate)
+    return pred.value_kind if pred else None
+
+
+def all_disagreements(claims: list[Claim]) -> list[Disagreement]:
+    """Every pair of claims in a dataset that disagree, each pair once (the later claim first)."""
+    groups: dict[tuple, list[Claim]] = {}
+    for c in claims:
+        groups.setdefault((c.subject, c.predicate, c.object), []).append(c)
+    out = []
+    for group in groups.values():
+        for i, new in enumerate(group[1:], 1):
+            out.extend(disagreements(new, group[:i]))
     return out
