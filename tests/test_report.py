@@ -55,7 +55,7 @@ def claims(report_db) -> dict[str, dict]:
 
 def _html_notes(text: str) -> dict[int, tuple[str, str | None, list[str], str]]:
     """Note number -> (source id, locator, claim ids, the note's text, unescaped)."""
-    found = re.findall(r'<li id="note-(\d+)" value="\d+" data-source="([^"]+)" data-claims="([^"]*)">(.*?)</li>', text, re.S)
+    found = re.findall(r'<li id="note-(\d+)" value="\d+" data-source="([^"]+)" data-claims="([^"]*)"[^>]*>(.*?)</li>', text, re.S)
     out = {}
     for n, source, claims, body in found:
         locator = re.search(r'<span class="locator">(.*?)</span>', body)

@@ -118,6 +118,14 @@ def test_one_note_per_source_and_locator_full_then_short(built, lang):
     assert cited_notes(body) == set(li)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_placeholder_is_filled(built, lang):
+    texts = [x for s in built[lang].sections for x in _all(s)]
+    texts += [s for x in texts for s in x.sub]
+    assert len(texts) > 300
+    assert not [x.text for x in texts if re.search(r"\{[a-z_]+\}", x.text)]
+
+
 def test_refs_are_ranges():
     assert ranges([8, 1, 2, 3, 5, 7, 2]) == [(1, 3), (5, 5), (7, 8)]
     from chipwatch.report.to_html import environment

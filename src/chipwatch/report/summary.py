@@ -50,7 +50,7 @@ def _gap(ctx: Context, as_of: str) -> list[Text]:
         out.append(Text(ctx.t("report.summary.gap", home=ctx.country("RU"), node=number(best),
                               who=ctx.join([ctx.name(f) for f in fabs]), year=d["node_year"],
                               behind=number(g.years_behind), leading=number(d["leading_node_nm"]),
-                              leading_year=d["leading_year"]),
+                              leadyear=d["leading_year"]),
                         ctx.notes([c for x in at for c in x.claims] + g.reference_claims)))
     for g in (g for g in gaps if g.kind == "purity"):
         out.append(Text(ctx.t("report.summary.purity", who=ctx.name(g.subject), best=g.best, leading=g.leading,
