@@ -236,21 +236,6 @@ def test_trade_errors_name_its_parameters(api_db, imported):
             assert fragment in str(info.value) and "--" not in str(info.value), str(info.value)
 
 
-def test_a_list_import_loads_the_name_tagger_only_for_new_words(api_db, imported):
-    """An import starts loading rigour's name tagger early (beside the parsing) only when
-    the index will ask it about a word: not for a list whose words the store already knows."""
-    from chipwatch.screening.index import stored_symbols
-    from chipwatch.store import Store
-    from chipwatch.store.lists import new_words, parse_list
-
-    parsed = parse_list("bis", need_shared("data", "bis", "dpl.txt"))
-    with Store(api_db) as store:
-        known = stored_symbols(store.con)
-    assert not new_words(parsed.entries, known)  # imported above: every word has its symbols
-    assert new_words(parsed.entries, {})
-    assert new_words(parsed.entries, {k: v for k, v in known.items() if k != "villa"})
-
-
 def test_trade_derive_writes_claims_the_store_then_shows(api_db, imported, tmp_path):
     db = tmp_path / "store.duckdb"
     shutil.copyfile(api_db, db)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,58 +47,16 @@ def version_date(path: Path, parsed: Parsed, date: str | None) -> str:
         raise ChipwatchError(f"--date: {exc}") from None
 
 
-def _warm(load) -> threading.Thread:
-    """Run `load` (a table rigour builds on first use) in a thread: rigour's Rust code lets
-    the GIL go, so it loads on the other core while this one parses."""
-    def run() -> None:
-        try:
-            load()
-        except Exception:  # noqa: BLE001, S110 - only a head start: the import itself meets any error
-            pass
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
-def _territories() -> None:
-    from chipwatch.screening.lists.text import country_code
-
-    country_code("-")  # under the lock the parser's lookups wait on
-
-
-def _name_tagger() -> None:
-    from chipwatch.names.compare import name_symbols
-
-    name_symbols("john")
-
-
-def new_words(entries, known: dict) -> bool:
-    """Whether the index will ask rigour's name tagger (seconds to load) for a word of a
-    person-like name: one the store's symbol table lacks. The names' forms made here are
-    cached, so the index does not make them again."""
-    from chipwatch.names.forms import ORG, kind_of, name_forms, reduced
-
-    return any(len(t) >= 2 and not t.isdigit() and t not in known
-               for e in entries if (kind := kind_of(e.schema)) != ORG
-               for n in e.names for f in reduced(name_forms(n.name, kind)) for t in f.tokens)
-
-
 def import_list(db: str | Path, kind: str, path: str | Path, date: str | None = None) -> dict:
     """Import a list file as version `<kind>-<date>` (replacing a version of that id)."""
     path = Path(path)
-    db = Path(db)
-    Store(db).close()  # a clear error if there is no store yet, before the work
-    if kind in ("ofac", "un", "bis"):  # lists that give countries by name
-        _warm(_territories)
     parsed = parse_list(kind, path)
     if not parsed.entries:
         raise ChipwatchError(f"{path}: no entries found; is this a {kind} list?")
     version = f"{kind}-{version_date(path, parsed, date)}"
-    with Store(db) as store:  # the symbols the store already knows
+    db = Path(db)
+    with Store(db) as store:  # a clear error if there is no store yet; the symbols it already knows
         known = stored_symbols(store.con)
-    if new_words(parsed.entries, known):
-        _warm(_name_tagger)  # loads while the names' forms are made
     index = IndexData.build(version, parsed.entries, known)  # the slow part, before the store is touched
     with new_file(db) as tmp:  # the write lock, from the copy to the rename (`known` is only a cache)
         shutil.copyfile(db, tmp)

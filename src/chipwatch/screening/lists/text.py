@@ -3,7 +3,6 @@ Windows-1251 or GBK; the guess is checked, never silent garbage."""
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from pathlib import Path
 
@@ -60,9 +59,6 @@ def decode(data: bytes, where: str) -> str:
     return str(best)
 
 
-_TERRITORIES = threading.Lock()
-
-
 @cache
 def country_code(name: str) -> str | None:
     """ISO alpha-2 (lower case) for a country name or code as lists print it, or None."""
@@ -70,6 +66,5 @@ def country_code(name: str) -> str | None:
         return None
     import rigour.territories as territories
 
-    with _TERRITORIES:  # one thread builds rigour's table of names (seconds); the others wait for it
-        territory = territories.lookup_territory(name.strip())
+    territory = territories.lookup_territory(name.strip())
     return territory.code if territory is not None and len(territory.code) == 2 else None
