@@ -77,13 +77,18 @@ def test_unpublished_months_are_gaps_not_the_floor(gappy):
     assert points[("RU", "2022-04")] == sum(float(_value(2022, 4, r, "RU")) for r in REPORTERS)
     assert min(v for v in points.values() if v is not None) > 1000, "nothing drawn at a floor"
     layer = spec["layer"][0]
-    assert layer["mark"]["invalid"] == "break-paths-show-domains" and layer["encoding"]["y"]["scale"]["type"] == "symlog"
+    assert layer["mark"]["invalid"] == "break-paths-filter-domains" and layer["encoding"]["y"]["scale"]["type"] == "log"
     # drawn: Kazakhstan's line breaks at June 2022 (a new M), Russia's only ends early
     svg = vegalite_to_svg(spec)
     paths = re.findall(r'<path aria-label="[^"]*name: ([^";]+)[^"]*" role="graphics-symbol" aria-roledescription="line mark" '
                        r'd="([^"]+)"', svg)
     breaks = {name: d.count("M") - 1 for name, d in paths}
     assert breaks == {"Kazakhstan": 1, "Russia": 0}, breaks
+    # a 0, which a log scale cannot draw, is a gap too (not a floor, not a broken axis)
+    from dataclasses import replace
+
+    zero = [{**r, "value": 0.0} if (r["dest"], r["period"]) == ("RU", "2022-04") else r for r in found.series]
+    assert _points(spikes_chart(replace(found, series=zero)))[("RU", "2022-04")] is None
     # the analysis still reads the unpublished month as missing: the period ends in November
     assert found.months[-1] == (2022, 11)
 

@@ -18,16 +18,18 @@ def confidential_share(result: Spikes) -> tuple[int, int]:
 
 
 def spikes_chart(result: Spikes, break_month: str = "2022-02") -> dict:
-    """Monthly (or yearly) flows to each destination, symlog scale (0 at the axis), roundabout
-    ones dashed. A month with no value published (confidential, or not yet out) is a gap in
-    the line, not a 0; the subtitle gives the share of confidential cells."""
+    """Monthly (or yearly) flows to each destination, log scale, roundabout ones dashed. A
+    month with no value published (confidential, or not yet out) is a gap in the line, not a
+    floor value; so is a 0, which a log scale cannot draw. The subtitle gives the share of
+    confidential cells."""
     roles = {g.dest: "target" if g.is_target else "roundabout" if g.roundabout else "other" for g in result.growth}
     df = pd.DataFrame(result.series)
     df["role"] = df["dest"].map(roles)
-    df["value"] = df["value"].astype("float64").clip(lower=0)  # None -> NaN -> null in the spec
+    values = df["value"].astype("float64")
+    df["value"] = values.where(values > 0)  # None (unpublished) and 0 -> NaN -> null in the spec: a gap
     x = alt.X("period:T" if result.freq == "M" else "period:O", title=None)
-    lines = alt.Chart(df).mark_line(point=result.freq == "A", invalid="break-paths-show-domains").encode(
-        x=x, y=alt.Y("value:Q", scale=alt.Scale(type="symlog"), title=f"value ({result.currency}, symlog scale)"),
+    lines = alt.Chart(df).mark_line(point=result.freq == "A", invalid="break-paths-filter-domains").encode(
+        x=x, y=alt.Y("value:Q", scale=alt.Scale(type="log"), title=f"value ({result.currency}, log scale)"),
         color=alt.Color("name:N", title="destination"),
         strokeDash=alt.StrokeDash("role:N", title="role"),
         tooltip=["name:N", "period:N", alt.Tooltip("value:Q", format=",.0f"), "role:N"])
@@ -38,7 +40,7 @@ def spikes_chart(result: Spikes, break_month: str = "2022-02") -> dict:
     hidden, cells = confidential_share(result)
     share = f"{100 * hidden / cells:.1f}%" if cells else "0%"
     subtitle = (f"{hidden:,} of {cells:,} cells ({share}) confidential or not published (':'); "
-                "a period with no value published is a gap")
+                "a period with no value published (or 0, on this log scale) is a gap")
     title = alt.Title(f"{result.product}: flows to each destination, baseline {result.baseline[0]}-{result.baseline[1]}",
                       subtitle=subtitle)
     return alt.layer(*layers).properties(title=title, width=640, height=320).to_dict()
