@@ -207,10 +207,10 @@ def test_screening_on_a_phone(browser, server, shots, lang):
 
 def test_graph_draws_and_a_node_opens_its_entity(tab):
     page = tab.page
-    tab.goto("/graph?lang=zh-TW")
+    tab.goto("/graph?radius=2&lang=zh-TW")
     page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.nodes().length > 0")
-    counts = page.evaluate("[window.chipwatchGraph.nodes().length, window.chipwatchGraph.edges().length]")
-    twin = page.request.get(tab.base + "/graph.json?lang=zh-TW").json()
+    counts = page.evaluate("[window.chipwatchGraph.nodes().not(':parent').length, window.chipwatchGraph.edges().length]")
+    twin = page.request.get(tab.base + "/graph.json?radius=2&lang=zh-TW").json()
     assert counts == [len(twin["nodes"]), len(twin["edges"])] and counts[0] > 50, counts
     assert page.locator("#cy canvas").count() > 0
     label = page.evaluate("window.chipwatchGraph.$id('baikal-electronics').data('label')")
@@ -235,6 +235,7 @@ def test_graph_filters_in_english(tab):
     tab.goto("/graph")
     page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.nodes().length > 0")
     everything = page.evaluate("window.chipwatchGraph.edges().length")
+    page.click("#graph-filters details summary")  # the filters are folded under the focus controls
     page.check("#graph-filters input[name=status][value=fact]")
     with page.expect_navigation():
         page.click("#graph-filters button")
@@ -244,3 +245,61 @@ def test_graph_filters_in_english(tab):
     assert statuses == ["fact"] and page.evaluate("window.chipwatchGraph.edges().length") < everything
     tab.shot("10-graph-facts-en")
     tab.check_errors()
+
+
+GRAPH_STATE = """() => { const cy = window.chipwatchGraph, nodes = cy.nodes().not(':parent');
+  return {nodes: nodes.length, parents: cy.nodes(':parent').map(n => n.data('stage')),
+          orphans: nodes.filter(n => n.connectedEdges().length === 0 && !n.data('focus')).map(n => n.id()),
+          focus: nodes.filter(n => n.data('focus')).map(n => n.id()),
+          unparented: nodes.filter(n => !n.isChild()).length,
+          onscreen: (() => { const e = cy.extent(), b = cy.elements().boundingBox();
+                            return b.x1 >= e.x1 - 1 && b.x2 <= e.x2 + 1 && b.y1 >= e.y1 - 1 && b.y2 <= e.y2 + 1; })(),
+          edges: cy.edges().length}; }"""
+
+
+@pytest.mark.parametrize(("lang", "width"), [("zh-TW", 1366), ("en", 390)])
+def test_graph_is_a_neighbourhood_with_legend_focus_and_table(browser, server, shots, lang, width):
+    """The graph opens on one entity's neighbourhood, boxed by chain stage, with a legend,
+    no entity without a relation, and the same relations as a table; the focus form (a name
+    in any script) and the radius move it."""
+    tab = Tab(browser, server, shots)
+    tab.page.set_viewport_size({"width": width, "height": 900})
+    page = tab.page
+    tab.goto(f"/graph?lang={lang}")
+    page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.nodes().length > 0")
+    twin = page.request.get(tab.base + f"/graph.json?lang={lang}").json()
+    got = page.evaluate(GRAPH_STATE)
+    assert got["focus"] == [twin["focus"]] == ["baikal-electronics"], got  # the best-connected company
+    assert got["nodes"] == len(twin["nodes"]) < 40 and got["edges"] == len(twin["edges"]) > 10, got
+    assert got["orphans"] == [] and got["unparented"] == 0 and got["onscreen"], got
+    assert set(got["parents"]) == {n["data"]["stage"] for n in twin["nodes"]} and len(got["parents"]) >= 3, got
+    legend = page.locator("#graph-legend")
+    assert legend.is_visible() and legend.locator("li").count() >= 5
+    assert ("產業鏈" in legend.inner_text()) if lang == "zh-TW" else ("chain stage" in legend.inner_text())
+    rows = page.locator("#graph-table tbody tr")
+    assert rows.count() == len(twin["edges"]), (rows.count(), len(twin["edges"]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    tab.shot(f"11-graph-focus-{lang}-{width}")
+
+    # centre on Mikron by its Russian name, two steps out, without stage boxes
+    page.fill("#graph-focus", "Микрон")
+    page.select_option("#graph-radius", "2")
+    page.uncheck("#graph-group")
+    with page.expect_navigation():
+        page.click("#graph-filters .graph-focus button")
+    assert "radius=2" in page.url and "group=none" in page.url
+    page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.$id('mikron').length > 0")
+    got2 = page.evaluate(GRAPH_STATE)
+    assert got2["focus"] == ["mikron"] and got2["parents"] == [] and got2["orphans"] == [], got2
+    assert got2["nodes"] > got["nodes"] / 2 and page.locator("#graph-focus").input_value() in ("Mikron", "米克朗")
+    tab.shot(f"12-graph-mikron-r2-{lang}-{width}")
+
+    # a row of the table centres the graph on its entity
+    link = page.locator("#graph-table a.recentre").first
+    target = link.get_attribute("href")
+    with page.expect_navigation():
+        link.click()
+    page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.nodes().length > 0")
+    assert page.evaluate(GRAPH_STATE)["focus"] != ["mikron"] and "focus=" in target
+    tab.check_errors()
+    tab.ctx.close()

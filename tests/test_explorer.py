@@ -232,3 +232,35 @@ def test_analysis_page_pages_filters_and_states_its_period(client):
     api = client.get("/api/chokepoints?kind=single_source&top=3&offset=1&sort=rank").json()
     assert [f["rank"] for f in api] == [f["rank"] for f in client.get("/api/chokepoints?kind=single_source&top=4").json()][1:]
     assert client.get("/api/chokepoints?kind=nonsense").status_code == 422
+
+
+def test_graph_is_an_entity_neighbourhood_grouped_by_stage_without_orphans(client, cw):
+    """The graph page's twin: the best-connected company's neighbourhood by default, a radius,
+    a focus by name in any script, stage groups, no entity without a relation, a legend and
+    the same edges as table rows."""
+    from chipwatch.graph.project import neighbourhood
+
+    data = client.get("/graph.json").json()
+    assert data["focus"] == "baikal-electronics" and data["radius"] == 1
+    ids = {n["data"]["id"] for n in data["nodes"]}
+    assert ids == set(neighbourhood(cw.graph(), "baikal-electronics", 1))  # every neighbour has its edge here
+    linked = {e["data"][k] for e in data["edges"] for k in ("source", "target")}
+    assert ids == linked and [n["data"]["id"] for n in data["nodes"] if n["data"]["focus"]] == ["baikal-electronics"]
+    assert {g["data"]["id"] for g in data["groups"]} == {n["data"]["parent"] for n in data["nodes"]}
+    assert {n["data"]["stage"] for n in data["nodes"]} <= {"materials", "design", "fabrication", "cooperation", "other"}
+    assert len(data["rows"]) == len(data["edges"]) and {r["claim"] for r in data["rows"]} == {e["data"]["id"] for e in data["edges"]}
+    assert {s["status"] for s in data["legend"]["statuses"]} == {e["data"]["status"] for e in data["edges"]}
+    wider = client.get("/graph.json?focus=Микрон&radius=2&group=none").json()
+    assert wider["focus"] == "mikron" and wider["groups"] == [] and "parent" not in wider["nodes"][0]["data"]
+    assert len(wider["nodes"]) == len(set(neighbourhood(cw.graph(), "mikron", 2)))
+    companies = client.get("/graph.json?focus=mikron&type=company").json()
+    kept = {n["data"]["id"] for n in companies["nodes"]}
+    assert all(n["data"]["type"] == "company" for n in companies["nodes"])
+    assert kept == {e["data"][k] for e in companies["edges"] for k in ("source", "target")} | {"mikron"}  # no orphans
+    whole = client.get("/graph.json?radius=0").json()
+    assert whole["focus"] is None and len(whole["nodes"]) > len(wider["nodes"])
+    assert all(n["data"]["id"] in {e["data"][k] for e in whole["edges"] for k in ("source", "target")} for n in whole["nodes"])
+    assert client.get("/graph.json?radius=9").status_code == 422
+    html = client.get("/graph?lang=zh-TW").text
+    assert 'id="graph-legend"' in html and "產業鏈" in html and 'id="graph-table"' in html
+    assert html.count('<tr>\n  <td data-label="起點">') == len(client.get("/graph.json?lang=zh-TW").json()["edges"])

@@ -139,8 +139,10 @@ def router() -> APIRouter:
     @pages.get("/graph")
     @pages.get("/graph.json")
     def graph(request: Request, type: list[str] = Param([]), status: list[str] = Param([]),  # noqa: A002
-              as_of: str | None = Param(None, max_length=10)):
-        data = views.graph(st(request).cw, lang_of(request), type or None, status or None, as_of or None)
+              as_of: str | None = Param(None, max_length=10), focus: str | None = Param(None, max_length=200),
+              radius: int = Param(1, ge=0, le=max(views.RADII)), group: str = Param("stage", pattern="^(stage|none)$")):
+        data = views.graph(st(request).cw, lang_of(request), type or None, status or None, as_of or None,
+                           focus or None, radius, group == "stage")
         return render(request, "graph.html", data, request.url.path.endswith(".json"))
 
     @pages.get("/dependencies")

@@ -7,6 +7,7 @@ from chipwatch.api import Chipwatch, rows
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 from chipwatch.i18n import name_in, vocab
+from chipwatch.i18n import t as t_
 from chipwatch.model.vocabulary import vocabulary
 from chipwatch.server.tables import Table
 
@@ -102,9 +103,46 @@ def bounded(g, limit: int = MAX_NODES):
     return g.subgraph(sorted(g, key=lambda n: (-g.degree(n), str(n)))[:limit])
 
 
+RADII = (0, 1, 2, 3)  # steps from the focus entity; 0: the whole graph
+# Cytoscape node shape per entity type (the legend draws the same shapes in CSS)
+SHAPES = {"company": "ellipse", "country": "round-rectangle", "country_group": "pentagon", "equipment": "triangle",
+          "facility": "barrel", "financial_system": "vee", "fund": "octagon", "industry_body": "round-triangle",
+          "material": "hexagon", "place": "tag", "product": "diamond", "program": "rhomboid",
+          "research_institute": "round-diamond", "state_body": "rectangle", "technology": "star"}
+
+
+def stages_of(cw: Chipwatch) -> dict[str, str]:
+    """Entity id -> the chain stage (STAGES) whose claims it appears in most, as subject
+    (counted twice) or object; 'other' for an entity in none (memoised per open store)."""
+    def compute() -> dict[str, str]:
+        got = cw.store.con.execute(
+            """SELECT e, chapter, sum(w) FROM (SELECT subject AS e, chapter, 2 AS w FROM claims
+                   UNION ALL SELECT object, chapter, 1 FROM claims WHERE object IS NOT NULL)
+               WHERE list_contains(?, chapter) GROUP BY e, chapter""", [list(STAGES)]).fetchall()
+        best: dict[str, tuple] = {}
+        for e, chapter, w in got:
+            rank = (w, -STAGES.index(chapter))
+            if e not in best or rank > best[e][0]:
+                best[e] = (rank, chapter)
+        return {e: chapter for e, (_, chapter) in best.items()}
+    return cw.store.memo("entity-stages", compute)
+
+
+def default_focus(g) -> str | None:
+    """The best-connected company (else node): where the graph page opens."""
+    nodes = sorted(g, key=lambda n: (g.nodes[n].get("type") != "company", -g.degree(n), str(n)))
+    return nodes[0] if nodes else None
+
+
 def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: list[str] | None = None,
-          as_of: str | None = None) -> dict:
-    """Nodes and edges (Cytoscape's elements) of the claims between entities, filtered."""
+          as_of: str | None = None, focus: str | None = None, radius: int = 1, group: bool = True) -> dict:
+    """The claims between entities as Cytoscape elements: by default the neighbourhood of one
+    entity (`focus`, a name in any script or an id; default the best-connected company)
+    within `radius` steps (0: the whole graph), filtered by entity type and claim status,
+    every node with at least one edge (the focus excepted), grouped by chain stage, with a
+    legend and the same edges as table rows."""
+    from chipwatch.graph.project import neighbourhood
+
     for s in statuses or []:
         if s not in STATUSES:
             raise ChipwatchError(f"status '{s}': use one of {', '.join(STATUSES)}")
@@ -112,17 +150,52 @@ def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: li
     for t in types or []:
         if t not in known:
             raise ChipwatchError(f"type '{t}': use one of {', '.join(sorted(known))}")
+    if radius not in RADII:
+        raise ChipwatchError(f"radius {radius}: use one of {', '.join(map(str, RADII))} (0: the whole graph)")
     whole = cw.graph(as_of, statuses or None)
-    g = bounded(whole)
-    names = names_of(cw, lang)
-    keep = {n for n, d in g.nodes(data=True) if not types or d.get("type") in types}
+    if focus:
+        focus = cw.store.require(focus)
+        if focus not in whole:
+            raise ChipwatchError(f"'{focus}' has no relation to another entity with these filters")
+    elif radius:
+        focus = default_focus(whole)
+    g = bounded(neighbourhood(whole, focus, radius) if radius and focus else whole)
+    names, stage_of = names_of(cw, lang), stages_of(cw)
+    keep = {n for n, d in g.nodes(data=True) if not types or d.get("type") in types or n == focus}
     edges = [{"data": {"id": d["claim"], "source": u, "target": v, "predicate": d["predicate"], "status": d["status"],
                        "label": vocab("predicate", d["predicate"], lang)}}
              for u, v, d in g.edges(data=True) if u in keep and v in keep]
-    linked = {e["data"][k] for e in edges for k in ("source", "target")}
-    nodes = [{"data": {"id": n, "label": names.get(n, n), "type": d.get("type"), "degree": g.degree(n)}}
-             for n, d in g.nodes(data=True) if n in keep and (n in linked or types)]
-    return {"nodes": nodes, "edges": edges, "nodes_left_out": whole.number_of_nodes() - g.number_of_nodes(), "as_of": as_of, "types": types or [], "statuses": statuses or [],
+    linked = {e["data"][k] for e in edges for k in ("source", "target")} | ({focus} if focus else set())
+    stage_label = {**{st: vocab("tag", f"chapter:{st}", lang) for st in STAGES}, "other": t_("graph.stage_other", lang)}
+    nodes = []
+    for n, d in g.nodes(data=True):
+        if n not in keep or n not in linked:
+            continue
+        stage = stage_of.get(n, "other")
+        nodes.append({"data": {"id": n, "label": names.get(n, n), "type": d.get("type"),
+                               "shape": SHAPES.get(d.get("type"), "ellipse"),
+                               "type_label": vocab("type", d.get("type"), lang) if d.get("type") else None,
+                               "degree": whole.degree(n), "stage": stage, "focus": n == focus,
+                               **({"parent": f"stage:{stage}"} if group else {})}})
+    present = {n["data"]["stage"] for n in nodes}
+    groups = [{"data": {"id": f"stage:{st}", "label": stage_label[st], "stage": st}}
+              for st in (*STAGES, "other") if group and st in present]
+    by_id = {n["data"]["id"]: n["data"] for n in nodes}
+    table = sorted(({"claim": e["data"]["id"], "source": e["data"]["source"], "source_name": by_id[e["data"]["source"]]["label"],
+                     "predicate": e["data"]["predicate"], "predicate_label": e["data"]["label"],
+                     "target": e["data"]["target"], "target_name": by_id[e["data"]["target"]]["label"],
+                     "status": e["data"]["status"]} for e in edges),
+                   key=lambda r: (r["source"] != focus and r["target"] != focus, r["source_name"], r["predicate"], r["target_name"]))
+    return {"nodes": nodes, "edges": edges, "groups": groups, "rows": table,
+            "focus": focus, "focus_name": names.get(focus, focus) if focus else None, "radius": radius, "group": group,
+            "nodes_left_out": whole.number_of_nodes() - len(nodes), "as_of": as_of,
+            "types": types or [], "statuses": statuses or [], "radii": list(RADII),
+            "legend": {"statuses": [{"status": s, "label": vocab("status", s, lang)} for s in STATUSES
+                                    if any(e["data"]["status"] == s for e in edges)],
+                       "types": [{"type": t, "label": vocab("type", t, lang), "shape": SHAPES.get(t, "ellipse")}
+                                 for t in sorted({n["data"]["type"] for n in nodes if n["data"]["type"]})],
+                       "stages": [{"stage": st, "label": stage_label[st]} for st in (*STAGES, "other") if st in present]},
+            "choices": sorted(({"id": n, "name": names.get(n, n)} for n in whole), key=lambda c: c["name"].casefold()),
             "all_types": [{"type": t, "label": vocab("type", t, lang)} for t in sorted(known)],
             "all_statuses": [{"status": s, "label": vocab("status", s, lang)} for s in STATUSES]}
 
