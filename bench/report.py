@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"html": (10, 50), "pdf": (30, 150)}  # seconds: target, issue 13's figure
 
 
-def row(name: str, value: str, target: str) -> None:
-    print(f"{name:<34} {value:>30}   target {target}")
+def row(name: str, value: str, target: str = "") -> None:
+    print(f"{name:<34} {value:>30}" + (f"   target {target}" if target else ""))
 
 
 def chipwatch() -> list[str]:
@@ -80,7 +80,7 @@ def main() -> None:
                 row(f"report --format {fmt} --lang {lang}",
                     f"{statistics.median(walls):.1f} s ({min(walls):.1f}–{max(walls):.1f})",
                     f"<= {target} s (issue 13: ~{issue} s)")
-                row("", f"cpu {statistics.median(cpus):.1f} s{extra}", "")
+                row("", f"cpu {statistics.median(cpus):.1f} s{extra}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
