@@ -31,6 +31,7 @@ def test_paging_sorting_filters_and_links():
     assert [r["id"] for r in page(table(), {"tags": "y"})["rows"]] == ["a", "c"]  # a list cell matches one of its items
     assert [r["id"] for r in page(table(), {"q": "ngst"})["rows"]] == ["c"]
     assert page(table(), {"q": "zzz"})["matching"] == 0
+    assert page(table(), {})["choices"] == {"tags": ["x", "y"], "who": ["Angstrom", "Baikal", "Mikron"]}
     assert page(table(), {"lang": "zh-TW", "per_page": "1"})["links"]["next"] == "?keep=1&per_page=1&lang=zh-TW&sort=id&page=2"
     for bad in ({"sort": "nope"}, {"page": "9"}, {"per_page": "0"}, {"page": "x"}):
         with pytest.raises(ChipwatchError):
@@ -72,6 +73,8 @@ def test_claims_page_pages_sorts_filters_and_downloads(client, cw):
     html = client.get("/claims?lang=zh-TW&status=planned").text
     assert "<title>全部陳述 · " in html and 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=id&amp;format=csv"' in html
     assert 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=subject"' in html  # a header sorts, keeping the filter
+    assert '<select name="status"><option value=""></option><option>disputed</option>' in html  # few values: a list
+    assert '<option selected>planned</option>' in html
 
 
 def test_lists_entries_and_diff(client, lists_db):
@@ -82,6 +85,8 @@ def test_lists_entries_and_diff(client, lists_db):
     versions = client.get("/lists.json").json()
     assert {r["id"] for r in versions["table"]["rows"]} == {"ofac-2024-05-03", "ftm-2026-06-01"}
     assert 'href="/lists/ofac-2024-05-03"' in client.get("/lists").text
+    home = client.get("/").text  # the home page leads to the lists and the claims table
+    assert 'href="/lists/ofac-2024-05-03"' in home and 'href="/claims" id="home-claims"' in home
     found = client.get("/lists/ofac-2024-05-03.json?q=baikal electronics").json()["table"]
     assert [r["list_id"] for r in found["rows"]] == ["39178"]
     first = client.get("/lists/ofac-2024-05-03.json").json()["table"]

@@ -20,6 +20,7 @@ PER_PAGE = 50
 MAX_PER_PAGE = 1_000
 FORMATS = ("csv", "json")
 RESERVED = ("page", "per_page", "sort", "desc", "q", "format", "lang")
+MAX_CHOICES = 30  # a filter with at most this many distinct values is offered as a list
 
 
 @dataclass
@@ -117,6 +118,7 @@ def page(table: Table, params) -> dict:
         return "?" + urlencode(merged, doseq=True) if merged else ""
 
     return {
+        "choices": choices(table),
         "name": table.name, "columns": table.columns, "rows": matching[first:first + per_page],
         "total": len(table.rows), "matching": len(matching), "page": number, "pages": pages, "per_page": per_page,
         "first": first + 1 if matching else 0, "last": min(first + per_page, len(matching)),
@@ -130,6 +132,20 @@ def page(table: Table, params) -> dict:
             "csv": query(format="csv"), "json": query(format="json"),
         },
     }
+
+
+def choices(table: Table) -> dict[str, list[str]]:
+    """The distinct values of each filter column that has few (list cells counted by item)."""
+    out = {}
+    for col in table.filters:
+        seen: dict[str, str] = {}  # the filter ignores case, so one spelling per value (the first met)
+        for r in table.rows:
+            for v in (r.get(col) if isinstance(r.get(col), (list, tuple)) else [r.get(col)]):
+                if cell_text(v):
+                    seen.setdefault(cell_text(v).casefold(), cell_text(v))
+        if len(seen) <= MAX_CHOICES:
+            out[col] = sorted(seen.values(), key=str.casefold)
+    return out
 
 
 def download(table: Table, params, fmt: str) -> tuple[str, str, str]:
