@@ -303,3 +303,38 @@ def test_graph_is_a_neighbourhood_with_legend_focus_and_table(browser, server, s
     assert page.evaluate(GRAPH_STATE)["focus"] != ["mikron"] and "focus=" in target
     tab.check_errors()
     tab.ctx.close()
+
+
+def test_claims_table_sorts_filters_pages_and_downloads(tab):
+    """On /claims a header click sorts, the filter form narrows (keeping the sort), the pager
+    moves on, and the CSV link downloads every matching row, in the page's language."""
+    import csv
+    import io
+
+    page = tab.page
+    tab.goto("/claims?lang=zh-TW")
+    assert page.title().startswith("全部陳述 · ")
+    with page.expect_navigation():
+        page.click("#claims-table thead a.sort:has-text('狀態')")
+    assert "sort=status" in page.url
+    statuses = page.locator("#claims-table tbody tr td:nth-child(7) .badge").all_inner_texts()
+    assert statuses and statuses[0] == "有爭議", statuses[:3]  # disputed sorts first (a-z by status id)
+    page.select_option("#claims-filters select[name=chapter]", "design")
+    with page.expect_navigation():
+        page.click("#claims-filters button")
+    assert "chapter=design" in page.url and "sort=status" in page.url
+    chapters = set(page.locator("#claims-table tbody tr td:nth-child(10)").all_inner_texts())
+    assert chapters == {"design"}, chapters
+    showing = page.locator(".pager .showing").inner_text()
+    with page.expect_download() as got:
+        page.click(".pager a.download-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8"))))
+    assert rows and {r["chapter"] for r in rows} == {"design"} and f"符合 {len(rows)} 列" in showing
+    assert [r["status"] for r in rows] == sorted(r["status"] for r in rows)
+    tab.shot("13-claims-design-by-status-zh")
+    with page.expect_navigation():
+        page.goto(tab.base + "/claims?per_page=25")
+    with page.expect_navigation():
+        page.click(".pager a[rel=next]")
+    assert "page=2" in page.url and page.locator("#claims-table tbody tr").count() == 25
+    tab.check_errors()
