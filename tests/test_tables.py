@@ -116,6 +116,10 @@ def test_screening_results_have_a_shareable_url_and_csv(client):
     assert listed["rows"] and {x["reason"] for x in listed["rows"]} == {"listed"}
     posted = client.post("/screen.json", data={"names": "Baikal Electronics"}).json()  # the form post stays
     assert posted["results"][0]["hits"][0]["list_id"] == "39178" and posted["share"] == "?name=Baikal+Electronics"
+    html = client.post("/screen", data={"names": "Baikal Electronics"}).text  # a pasted list gets its link
+    assert 'id="screen-share" href="/screen?name=Baikal+Electronics"' in html and "name=Baikal+Electronics&amp;format=csv" in html
+    upload = client.post("/screen", data={"column": "name"}, files={"file": ("n.csv", b"name\nBaikal Electronics\n", "text/csv")})
+    assert "39178" in upload.text and 'id="screen-share"' not in upload.text  # no URL would bring an upload back
 
 
 @pytest.mark.parametrize("url", ["/claims", "/lists", "/lists/ofac-2024-05-03", "/lists/diff?old=ftm-2026-06-01&new=ofac-2024-05-03"])
