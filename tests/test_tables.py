@@ -125,10 +125,10 @@ def test_screening_results_have_a_shareable_url_and_csv(client):
 @pytest.mark.parametrize("url", ["/claims", "/lists", "/lists/ofac-2024-05-03", "/lists/diff?old=ftm-2026-06-01&new=ofac-2024-05-03"])
 def test_table_pages_have_twins_and_both_languages(client, url):
     path, _, query = url.partition("?")
-    for lang, label, download in (("en", "Home", "Download all matching rows"), ("zh-TW", "首頁", "下載全部符合列")):
+    for lang, label, words in (("en", "Home", "Download all matching rows"), ("zh-TW", "首頁", "下載全部符合列")):
         sep = "&" if query else "?"
         html = client.get(url + sep + "lang=" + lang).text
-        assert f">{label}</a>" in html and download in html and f'type="application/json" href="{path}.json' in html
+        assert f">{label}</a>" in html and words in html and f'type="application/json" href="{path}.json' in html
         twin = client.get(path + ".json" + ("?" + query if query else "")).json()["table"]
         assert twin["rows"] and set(twin["rows"][0]) >= set(twin["columns"])
         assert len(list(csv.reader(io.StringIO(client.get(url + sep + "format=csv").text)))) == twin["matching"] + 1
