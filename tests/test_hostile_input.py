@@ -136,6 +136,7 @@ HOSTILE_YAML = {
     "complex key": ("? [a, b]\n: c\n", "a key is a sequence"),
     "mapping key": ("{a: 1}: b\n", "a key is a mapping"),
     "huge integer": ("n: " + "9" * 5_000 + "\n", "is not a valid int"),
+    "empty integer": ("n: !!int ''\n", "is not a valid int"),
     "bad timestamp": ("t: !!timestamp 2022-13-45\n", "is not a valid timestamp"),
     "timestamp not a date": ("t: !!timestamp soon\n", "is not a valid timestamp"),
     "deep nesting": ("x: " + "[" * 5_000 + "\n", "nested more than 64 levels"),

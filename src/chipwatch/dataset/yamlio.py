@@ -112,7 +112,7 @@ class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor,
         """A value; one the safe constructors cannot read is a marked error, not a traceback."""
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
             tag = excerpt(node.tag.rsplit(":", 1)[-1], 30)
             shown = f"'{excerpt(node.value)}'" if isinstance(node, yaml.ScalarNode) else f"this {node.id}"
             why = f" ({first_line(exc, 60)})" if isinstance(exc, (ValueError, OverflowError)) else ""
