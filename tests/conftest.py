@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -70,6 +71,27 @@ def russia_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("russia") / "chipwatch.duckdb"
     build_store([RUSSIA], db, shared=SHARED)
     return db
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory) -> Path:
+    """The store `make run` builds: the bundled dataset with the reference dataset (node years)."""
+    need_shared("seeds")
+    from chipwatch.store import build_store
+
+    db = tmp_path_factory.mktemp("reference") / "chipwatch.duckdb"
+    build_store([RUSSIA, REPO / "datasets" / "reference"], db, shared=SHARED)
+    return db
+
+
+def cited_notes(body: str) -> set[int]:
+    """The note numbers a report's HTML body cites, ranges (`[3–7, 9]`) expanded."""
+    out: set[int] = set()
+    for refs in re.findall(r'<sup class="refs">\[(.*?)\]</sup>', body):
+        for part in re.sub(r"<[^>]+>", "", refs).split(", "):
+            a, _, b = part.partition("–")
+            out |= set(range(int(a), int(b or a) + 1))
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
-from conftest import REPO, RUSSIA, SHARED, need_shared
+from conftest import need_shared
 
 from chipwatch.analysis.check import Finding, check
 from chipwatch.model.records import Claim, Entity, Source
-from chipwatch.store import Store, build_store
+from chipwatch.store import Store
 from chipwatch.store.write import SCHEMA, claim_tables, header_tables, insert
 
 # -- the bundled dataset ---------------------------------------------------------------------
@@ -202,12 +202,9 @@ def test_no_false_alarms_on_english_words_and_csv_numbers(russia_db, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def both_findings(tmp_path_factory) -> list[Finding]:
+def both_findings(reference_db) -> list[Finding]:
     """The store `make run` builds: the Russia dataset with the reference dataset."""
-    need_shared("seeds")
-    db = tmp_path_factory.mktemp("both") / "chipwatch.duckdb"
-    build_store([RUSSIA, REPO / "datasets" / "reference"], db, shared=SHARED)
-    with Store(db) as store:
+    with Store(reference_db) as store:
         return check(store)
 
 

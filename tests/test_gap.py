@@ -3,21 +3,16 @@
 import json
 
 import pytest
-from conftest import REPO, RUSSIA, SHARED, assert_user_error, need_shared, run_cli
+from conftest import assert_user_error, run_cli
 
 from chipwatch.analysis.gap import gap, node_years
 from chipwatch.errors import ChipwatchError
-from chipwatch.store import Store, build_store
-
-REFERENCE = REPO / "datasets" / "reference"
+from chipwatch.store import Store
 
 
 @pytest.fixture(scope="module")
-def full_db(tmp_path_factory):
-    need_shared("seeds")
-    db = tmp_path_factory.mktemp("full") / "store.duckdb"
-    build_store([RUSSIA, REFERENCE], db, shared=SHARED)
-    return db
+def full_db(reference_db):
+    return reference_db
 
 
 def test_reference_table_is_sourced_claims(full_db):

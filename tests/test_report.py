@@ -9,25 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, RUSSIA, SHARED, assert_user_error, need_shared, run_cli
+from conftest import REPO, assert_user_error, cited_notes, run_cli
 
 from chipwatch.i18n import labels, t
 
-REFERENCE = REPO / "datasets" / "reference"
 LANGS = ("en", "zh-TW")
 FORMATS = ("html", "md", "pdf")
 CHART_TITLES = ("report.chart.gap.title", "report.chart.chokepoints.title", "report.chart.scenarios.title")
 
 
 @pytest.fixture(scope="module")
-def report_db(tmp_path_factory) -> Path:
-    """The bundled dataset with the reference table (node years), as `make run` builds it."""
-    need_shared("seeds")
-    from chipwatch.store import build_store
-
-    db = tmp_path_factory.mktemp("report") / "chipwatch.duckdb"
-    build_store([RUSSIA, REFERENCE], db, shared=SHARED)
-    return db
+def report_db(reference_db) -> Path:
+    return reference_db
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +53,6 @@ def _html_notes(text: str) -> dict[int, tuple[str, str | None, list[str], str]]:
     for n, source, claims, body in found:
         locator = re.search(r'<span class="locator">(.*?)</span>', body)
         out[int(n)] = (source, html.unescape(locator.group(1)) if locator else None, claims.split(), html.unescape(body))
-    return out
-
-
-def cited_notes(body: str) -> set[int]:
-    """The note numbers an HTML body cites, ranges (`[3–7, 9]`) expanded."""
-    out: set[int] = set()
-    for refs in re.findall(r'<sup class="refs">\[(.*?)\]</sup>', body):
-        for part in re.sub(r"<[^>]+>", "", refs).split(", "):
-            a, _, b = part.partition("–")
-            out |= set(range(int(a), int(b or a) + 1))
     return out
 
 

@@ -9,23 +9,17 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, RUSSIA, SHARED, need_shared, run_cli
+from conftest import REPO, SHARED, cited_notes, run_cli
 
 from chipwatch.i18n import t
 from chipwatch.report.document import Figure, Items, Paragraph, Section, Text, ranges
 
-REFERENCE = REPO / "datasets" / "reference"
 LANGS = ("en", "zh-TW")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    need_shared("seeds")
-    from chipwatch.store import build_store
-
-    path = tmp_path_factory.mktemp("doc") / "chipwatch.duckdb"
-    build_store([RUSSIA, REFERENCE], path, shared=SHARED)
-    return path
+def db(reference_db) -> Path:
+    return reference_db
 
 
 @pytest.fixture(scope="module")
@@ -49,30 +43,20 @@ def _all(section: Section) -> list[Text]:
     return _texts(section.blocks) + [x for s in section.subsections for x in _all(s)]
 
 
-def cited_notes(body: str) -> set[int]:
-    """The note numbers an HTML body cites, ranges (`[3–7, 9]`) expanded."""
-    out: set[int] = set()
-    for refs in re.findall(r'<sup class="refs">\[(.*?)\]</sup>', body):
-        for part in re.sub(r"<[^>]+>", "", refs).split(", "):
-            a, _, b = part.partition("–")
-            out |= set(range(int(a), int(b or a) + 1))
-    return out
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_summary_comes_first_and_is_computed_from_the_store(db, built, lang):
     import chipwatch
     from chipwatch.analysis.chokepoints import chokepoints
     from chipwatch.analysis.gap import gap
+    from chipwatch.analysis.period import default_as_of
     from chipwatch.report.phrasing import number
-    from chipwatch.scenarios import load_scenario
 
     report = built[lang]
     summary = report.sections[0]
     assert summary.id == "summary" and summary.title == t("report.section.summary", lang)
     items = next(b for b in summary.blocks if isinstance(b, Items)).items
-    as_of = load_scenario("baseline").as_of
     with chipwatch.open(db) as cw:
+        as_of = default_as_of(cw.store, None)  # the period the CLI and the explorer default to
         nodes = [g for g in gap(cw.store, as_of) if g.kind == "node"]
         top = chokepoints(cw.store, as_of)[:3]
         n_claims = len(cw.claims())
