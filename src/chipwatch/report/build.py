@@ -4,6 +4,7 @@ Reads the store; never writes it."""
 
 from __future__ import annotations
 
+from chipwatch.analysis.period import default_as_of
 from chipwatch.api import Chipwatch
 from chipwatch.frames import text
 from chipwatch.report.article import article_sections
@@ -17,7 +18,6 @@ from chipwatch.report.phrasing import Phrasing
 from chipwatch.report.sanctions_section import sanctions_section
 from chipwatch.report.scenarios_section import scenarios_section
 from chipwatch.report.summary import summary_section
-from chipwatch.scenarios import load_scenario
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 
@@ -49,7 +49,7 @@ def build_report(cw: Chipwatch, lang: str, draws: int, seed: int) -> Report:
     """The report as data (chipwatch.report.document), ready for any format."""
     ctx = Context(cw, lang)
     ph = Phrasing(ctx)
-    as_of = load_scenario("baseline").as_of  # the computed sections look at the network the scenarios start from
+    as_of = default_as_of(cw.store, None)  # as the CLI and the explorer: the latest year the data covers
     article = article_sections(ctx, ph)
     seen: dict = {}  # a claim the article's sections share is shown where it first comes
     for section in article:
