@@ -46,8 +46,12 @@ def test_home_headlines_chain_and_sanctions(client):
     assert [s["stage"] for s in data["stages"]] == ["materials", "design", "fabrication", "cooperation"]
     assert data["stages"][0]["label"] == "半導體原材料" and all(s["entities"] for s in data["stages"])
     assert any(c["subject"] == "baikal-electronics" for c in data["sanctions"])
+    pairs = [(d["subject"], d["authority"]) for d in data["sanctions"]]
+    assert len(pairs) == len(set(pairs))  # one row per designation, not one per claim
     html = client.get("/?lang=zh-TW").text
     assert "制裁時間軸" in html and "貝加爾電子" in html
+    listed = next(d for d in data["sanctions"] if d["listed_on"])
+    assert "已列入" in html and listed["listed_on"] in html  # the list snapshots bound the dates, in the page's language
 
 
 def test_entity_page_names_lists_claims_and_as_of(client):

@@ -56,7 +56,7 @@ def claim_rows(cw: Chipwatch, items: list[dict], lang: str) -> list[dict]:
 # --- pages ------------------------------------------------------------------------------
 
 def home(cw: Chipwatch, lang: str) -> dict:
-    """Headline numbers, the chain by stage and the sanctions timeline."""
+    """Headline numbers, the chain by stage and the sanctions designations (one row each)."""
     s = cw.summary()
     names = names_of(cw, lang)
     stages = []
@@ -68,7 +68,11 @@ def home(cw: Chipwatch, lang: str) -> dict:
                        "claims": s["claims_by_chapter"].get(stage, 0),
                        "entities": [{"id": i, "name": names.get(i, i), "type": t, "type_label": vocab("type", t, lang),
                                      "claims": n} for i, t, n in got]})
-    sanctions = sorted(claim_rows(cw, s["sanctions"], lang), key=lambda c: (c.get("valid_from") or "9999", c["subject"]))
+    from chipwatch.analysis.sanctions import designations
+
+    sanctions = [{**d.to_dict(), "subject_name": names.get(d.subject, d.subject),
+                  "authority_name": names.get(d.authority, d.authority)}
+                 for d in sorted(designations(cw.store), key=lambda d: (d.date or "9999", d.subject, d.authority))]
     return jsonable({
         "counts": s["counts"],
         "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
