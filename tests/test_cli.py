@@ -55,10 +55,12 @@ def test_neighbours_and_path(russia_db):
 def test_summary_is_what_make_run_prints(russia_db):
     r = run_cli("summary", db=russia_db)
     assert r.code == 0, r
-    for text in ["entities", "Claims by status", "Sanctions timeline", "Example query"]:
+    for text in ["entities", "Claims by status", "Sanctions designations", "Example query"]:
         assert text in r.out, text
     data = json.loads(run_cli("summary", "--json", db=russia_db).out)
     assert data["counts"]["claims"] > 300 and data["sanctions"]
+    pairs = [(d["subject"], d["authority"]) for d in data["sanctions"]]
+    assert len(pairs) == len(set(pairs))  # one row per designation, not one per claim
 
 
 def test_help_works_without_a_store(tmp_path):

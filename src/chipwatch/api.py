@@ -226,11 +226,14 @@ class Chipwatch:
 
     def summary(self) -> dict:
         """Headline figures (counts by entity type, claims by status and chapter), the
-        sanctions claims, and an example query: who fabricates Baikal-M in 2021 and 2023."""
+        sanctions designations (one per entity and authority, analysis.sanctions), and an
+        example query: who fabricates Baikal-M in 2021 and 2023."""
+        from chipwatch.analysis.sanctions import designations
+
         s = self.store
         baikal = s.require("baikal-m") if s.has_entity("baikal-m") else None
         return {
-            "sanctions": self.claims_with_evidence(s.claim_rows(predicate="sanctioned_by")),
+            "sanctions": [d.to_dict() for d in designations(s)],
             "example": {year: self.claims_with_evidence(s.claim_rows(object=baikal, predicate="fabricates", as_of=year))
                         if baikal else [] for year in ("2021", "2023")},
             "counts": s.counts(),

@@ -143,18 +143,6 @@ def edges_table(edges: list[dict], labels: dict) -> Table:
     return t
 
 
-def sanctions_table(sanctions: list[dict], labels: dict) -> Table:
-    """Sanctions in date order (undated ones last): since, who, by whom, program, source."""
-    t = Table("since", "entity", "sanctioned by", "program / list", "status", "source", title="Sanctions timeline",
-              title_justify="left")
-    for c in sorted(sanctions, key=lambda s: (s.get("valid_from") or "9999", s["subject"])):
-        q = c.get("qualifiers") or {}
-        program = " / ".join(str(q[k]) for k in ("program", "list") if q.get(k))
-        t.add_row(c.get("valid_from") or "—", labels.get(c["subject"], c["subject"]), labels.get(c["object"], c["object"]),
-                  program, Text(c["status"], style=STATUS_STYLE.get(c["status"], "")), c["evidence"][0]["source"])
-    return t
-
-
 def print_summary(console: Console, data: dict, labels: dict) -> None:
     c = data["counts"]
     console.rule("[bold]chipwatch[/] — store summary")
@@ -172,7 +160,10 @@ def print_summary(console: Console, data: dict, labels: dict) -> None:
     from rich.columns import Columns
 
     console.print(Columns([types, status, chapters]))
-    console.print(sanctions_table(data["sanctions"], labels))
+    from chipwatch.analysis.sanctions import Designation
+
+    console.print(designations_table([Designation(**{k: v for k, v in d.items() if k != "date"}) for d in data["sanctions"]],
+                                     labels))
     console.print("\n[bold]Example query[/]: who fabricates Baikal-M? "
                   "(chipwatch claims --object Baikal-M --predicate fabricates --as-of YEAR)")
     for year, items in data["example"].items():

@@ -68,11 +68,9 @@ def home(cw: Chipwatch, lang: str) -> dict:
                        "claims": s["claims_by_chapter"].get(stage, 0),
                        "entities": [{"id": i, "name": names.get(i, i), "type": t, "type_label": vocab("type", t, lang),
                                      "claims": n} for i, t, n in got]})
-    from chipwatch.analysis.sanctions import designations
-
-    sanctions = [{**d.to_dict(), "subject_name": names.get(d.subject, d.subject),
-                  "authority_name": names.get(d.authority, d.authority)}
-                 for d in sorted(designations(cw.store), key=lambda d: (d.date or "9999", d.subject, d.authority))]
+    sanctions = [{**d, "subject_name": names.get(d["subject"], d["subject"]),
+                  "authority_name": names.get(d["authority"], d["authority"])}
+                 for d in sorted(s["sanctions"], key=lambda d: (d["date"] or "9999", d["subject"], d["authority"]))]
     return jsonable({
         "counts": s["counts"],
         "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
