@@ -86,7 +86,7 @@ def _conflict(ctx: Context, a: dict, b: dict, field_name: str, why: str) -> Find
     subject, what = ctx.label(a["subject"]), ctx.predicate_phrase(a["predicate"])
     sides = f"{_shown(ctx, a, field_name)} ({_support(ctx, a)}) versus {_shown(ctx, b, field_name)} ({_support(ctx, b)})"
     if field_name == "object":
-        message = f"Two claims disagree on what {subject} {what}: {sides}."
+        message = f"Two claims about “{subject} {what} …” disagree: {sides}."
     elif field_name == "value":
         message = f"Two claims about {subject} ({a['predicate'].replace('_', ' ')}) give different values: {sides}."
     else:
