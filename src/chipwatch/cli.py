@@ -157,10 +157,10 @@ def timeline(name: Annotated[str | None, typer.Argument(help="an entity (default
         if sanctions:
             from chipwatch.analysis.sanctions import designations
 
-            found = designations(cw.store)
-            found = [d for d in found if d.subject == cw.resolve(name)] if name else found
+            subject = cw.resolve(name) if name else None
+            found = [d.to_dict() for d in designations(cw.store) if subject is None or d.subject == subject]
             if json_:
-                _json([d.to_dict() for d in found])
+                _json(found)
                 return
             from chipwatch.render import designations_table
 

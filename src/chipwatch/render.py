@@ -120,18 +120,21 @@ def timeline_table(events: list[dict], labels: dict) -> Table:
     return t
 
 
-def designations_table(found, labels: dict) -> Table:
-    """One row per designation: the dates the claims give and what the OFAC snapshots say."""
+def designations_table(found: list[dict], labels: dict) -> Table:
+    """One row per designation (Designation.to_dict()): the dates the claims give and what
+    the OFAC snapshots say."""
     t = Table("claimed", "entity", "by", "program", "OFAC SDN snapshots", "status", "claims", title="Sanctions designations",
               title_justify="left")
     for d in found:
         snap = "—"
-        if d.listed_on:
-            snap = f"added between {d.not_listed_on} and {d.listed_on}" if d.not_listed_on else f"listed by {d.listed_on} (earliest held)"
-        if d.conflict:
-            snap += f"; {d.conflict}"
-        t.add_row(", ".join(d.claimed) or "undated", labels.get(d.subject, d.subject), labels.get(d.authority, d.authority),
-                  ", ".join(d.programs), snap, ", ".join(d.statuses), ", ".join(d.claims))
+        if d["listed_on"]:
+            snap = (f"added between {d['not_listed_on']} and {d['listed_on']}" if d["not_listed_on"]
+                    else f"listed by {d['listed_on']} (earliest held)")
+        if d["conflict"]:
+            snap += f"; {d['conflict']}"
+        t.add_row(", ".join(d["claimed"]) or "undated", labels.get(d["subject"], d["subject"]),
+                  labels.get(d["authority"], d["authority"]), ", ".join(d["programs"]), snap, ", ".join(d["statuses"]),
+                  ", ".join(d["claims"]))
     return t
 
 
@@ -160,10 +163,7 @@ def print_summary(console: Console, data: dict, labels: dict) -> None:
     from rich.columns import Columns
 
     console.print(Columns([types, status, chapters]))
-    from chipwatch.analysis.sanctions import Designation
-
-    console.print(designations_table([Designation(**{k: v for k, v in d.items() if k != "date"}) for d in data["sanctions"]],
-                                     labels))
+    console.print(designations_table(data["sanctions"], labels))
     console.print("\n[bold]Example query[/]: who fabricates Baikal-M? "
                   "(chipwatch claims --object Baikal-M --predicate fabricates --as-of YEAR)")
     for year, items in data["example"].items():

@@ -70,7 +70,7 @@ def home(cw: Chipwatch, lang: str) -> dict:
                                      "claims": n} for i, t, n in got]})
     sanctions = [{**d, "subject_name": names.get(d["subject"], d["subject"]),
                   "authority_name": names.get(d["authority"], d["authority"])}
-                 for d in sorted(s["sanctions"], key=lambda d: (d["date"] or "9999", d["subject"], d["authority"]))]
+                 for d in s["sanctions"]]  # in date order already (analysis.sanctions.designations)
     return jsonable({
         "counts": s["counts"],
         "entities_by_type": [{"type": t, "label": vocab("type", t, lang), "n": n} for t, n in s["entities_by_type"].items()],
