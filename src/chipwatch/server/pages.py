@@ -29,8 +29,8 @@ NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis")
 
 # A page's <title> when its route gives none: the page's own heading, never just "chipwatch".
 TITLES = {"home.html": "home.title", "search.html": "search.title", "graph.html": "graph.title",
-          "analysis.html": "analysis.title", "dependencies.html": "nav.dependencies", "scenario.html": "scenario.title",
-          "screen.html": "screen.title", "trade.html": "trade.title", "sources.html": "sources.title"}
+          "analysis.html": "ui.analysis.title", "dependencies.html": "nav.dependencies", "scenario.html": "ui.scenario.title",
+          "screen.html": "screen.title", "trade.html": "ui.trade.title", "sources.html": "sources.title"}
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
