@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import jsonable
 from chipwatch.scenarios import (
     build_network,
     list_scenarios,
@@ -158,7 +159,7 @@ def test_chinese_refining_and_equipment_cuts_bite(results):
 
 def test_same_seed_same_result_other_seed_other_draws(cw, results):
     again = run_scenario(cw, load_scenario("smic-stops"), draws=DRAWS, seed=7)
-    assert json.dumps(again, sort_keys=True) == json.dumps(results["smic-stops"], sort_keys=True)
+    assert json.dumps(jsonable(again), sort_keys=True) == json.dumps(jsonable(results["smic-stops"]), sort_keys=True)
     other = run_scenario(cw, load_scenario("smic-stops"), draws=DRAWS, seed=8)
     assert other["montecarlo"]["objective"] != again["montecarlo"]["objective"]
     assert other["point"] == again["point"]  # the point solution does not depend on the seed
@@ -174,9 +175,11 @@ def test_percentiles_are_ordered(results):
 
 def test_results_are_json_and_render(results):
     for res in results.values():
-        json.dumps(res, allow_nan=False)
+        json.dumps(jsonable(res), allow_nan=False)  # sentences (Msg) said in English
         text = render_result(res)
         assert "What limits you" in text and "Assumptions" in text
+        zh = render_result(res, "zh-TW")
+        assert "限制供給的因素" in zh and "假設（文章未提供的數字）" in zh
 
 
 # -- shadow prices, figures, assumptions ----------------------------------------------------------

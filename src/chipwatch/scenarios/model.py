@@ -227,6 +227,7 @@ class AssumedSource(_M):
     """A supply source the article does not name (e.g. a fab's installed tools)."""
 
     id: Id
+    label: Text | None = None  # what to call it in sentences ({en, zh-Hant}); else its id's last part
     material: str | None = None
     tools_for: str | None = None
     probability: float = 1.0

@@ -31,8 +31,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from chipwatch.i18n.message import Msg, Name
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_unit, ureg
+from chipwatch.scenarios import words
 from chipwatch.scenarios.model import Scenario
 
 _STATUS_RANK = {s: i for i, s in enumerate(("fact", "reported", "disputed", "speculated", "planned"))}
@@ -134,7 +136,8 @@ class Source(Flow):
     via: str | None = None
     domestic: bool = True
     facility: bool = False
-    coverage: tuple[float, list[str], str] | None = None  # from claims: (share, claim ids, how)
+    coverage: tuple[float, list[str], Msg] | None = None  # from claims: (share, claim ids, how)
+    label: Name | None = None  # assumed sources: what the scenario file calls it
 
     def entities(self) -> set[str]:
         return {e for e in (self.supplier, self.fab, *self.path) if e}
@@ -177,9 +180,14 @@ class Network:
     figures: list[dict]
     notes: list[str]
     unquantified: list[Source]
+    note_msgs: list[Msg] = field(default_factory=list)  # the notes as sentences in either language
 
     def label(self, eid: str | None) -> str:
         return self.labels.get(eid, eid) if eid else ""
+
+    def name(self, eid: str | None) -> Name:
+        """An entity's name in both scripts (said in the reader's first)."""
+        return Name(self.labels.get(eid, eid), self.labels_zh.get(eid)) if eid else Name("")
 
     @property
     def domestic_fabs(self) -> list[str]:
@@ -203,7 +211,18 @@ class Network:
             "sources": [_source_dict(s) for s in self.sources],
             "unquantified_sources": [_source_dict(s) for s in self.unquantified],
             "notes": self.notes,
+            "note_msgs": self.note_msgs,
+            "names": {eid: self.name(eid) for eid in sorted(self.mentioned())},
         }
+
+    def mentioned(self) -> set[str]:
+        """Every entity the network names: products, fabs, suppliers, materials, items, channels, partners."""
+        out = {self.home, *self.products, *self.fabs}
+        for a in self.arcs:
+            out |= a.entities()
+        for s in self.sources + self.unquantified:
+            out |= s.entities() | {e for e in (s.material, s.item, s.via) if e} | {p.entity for p in s.partners}
+        return {e for e in out if e}
 
 
 def _source_dict(s: Source) -> dict:
@@ -211,7 +230,7 @@ def _source_dict(s: Source) -> dict:
             "domestic": s.domestic, "claims": s.claims, "status": "assumed" if s.assumed else s.status,
             "start": str(s.start) if s.start else None,
             "partners": [{"entity": p.entity, "claims": p.claims} for p in s.partners],
-            "coverage_from_claims": ({"share": round(s.coverage[0], 6), "claims": s.coverage[1], "how": s.coverage[2]}
+            "coverage_from_claims": ({"share": round(s.coverage[0], 6), "claims": s.coverage[1], "how": str(s.coverage[2]), "how_msg": s.coverage[2]}
                                      if s.coverage else None),
             "context": s.context}
 
@@ -260,7 +279,16 @@ def build_network(cw, sc: Scenario) -> Network:
     labels_zh = {k: v["label_zh"] or v["label_en"] or k for k, v in ents.items()}
     country_of_code = {v["country"]: k for k, v in ents.items() if v["type"] == "country" and v["country"]}
     notes: list[str] = []
+    note_msgs: list[Msg] = []
     figures: list[dict] = []
+
+    def note(msg: Msg) -> None:
+        """A note in English (`notes`, as before) and as a sentence in either language (`note_msgs`)."""
+        notes.append(str(msg))
+        note_msgs.append(msg)
+
+    def nm(eid: str | None) -> Name:
+        return Name(labels.get(eid, eid), labels_zh.get(eid)) if eid else Name("")
 
     def require(name: str, loc: tuple, what: str = "entity") -> str:
         if name in ents:
@@ -352,7 +380,7 @@ def build_network(cw, sc: Scenario) -> Network:
                 raise sc.error(("assumed_arcs", i, "context"), f"unknown claim '{cid}' in the context of '{a.id}'")
         aid = f"{fab}>{pid}"
         if aid in arcs:
-            notes.append(f"assumed arc {a.id} ({fab} makes {pid}) is already in the graph (claims {', '.join(arcs[aid].claims)}); the claims are used")
+            note(Msg("scenario.note.arc_in_graph", id=a.id, fab=nm(fab), product=nm(pid), claims=words.claims(arcs[aid].claims)))
             continue
         ref_fab = products[pid].ref_fab
         arcs[aid] = Arc(aid, fab=fab, product=pid, supplier=fab, path=path_of(fab), assumed=True,
@@ -362,7 +390,7 @@ def build_network(cw, sc: Scenario) -> Network:
 
     for pid in products:
         if not any(a.product == pid for a in arcs.values()):
-            notes.append(f"{labels.get(pid, pid)}: no fab makes it as of {sc.as_of} (no fabricates claim valid then) — its demand cannot be met")
+            note(Msg("scenario.note.no_fab", product=nm(pid), date=sc.as_of))
 
     # -- fabs -----------------------------------------------------------------------------------
     fabs: dict[str, Fab] = {}
@@ -374,16 +402,16 @@ def build_network(cw, sc: Scenario) -> Network:
             w = _wafers_per_month(c)
             if w is not None:
                 fab.capacity, fab.capacity_claim = w, c.id
-                figures.append(_figure(c, f"capacity of {labels.get(fid, fid)}: {w:,.0f} wafer_200mm/month"))
+                figures.append(_figure(c, Msg("scenario.figure.capacity", fab=nm(fid), qty=words.quantity(w, "wafer_200mm/month"))))
                 break
         for c in claims:
             if c.predicate == "status" and c.subject == fid and str(c.value).strip().lower() == "bankrupt":
                 fab.bankrupt_claim = c.id
-                notes.append(f"{labels.get(fid, fid)} is bankrupt as of {sc.as_of} (claim {c.id}): capacity 0")
+                note(Msg("scenario.note.bankrupt", fab=nm(fid), date=sc.as_of, claim=c.id))
 
     # -- end uses ----------------------------------------------------------------------------------
     for p in products.values():
-        _end_use(sc, p, claims, labels, figures)
+        _end_use(sc, p, claims, labels, figures, nm)
 
     # -- material sources ----------------------------------------------------------------------------
     sources: dict[str, Source] = {}
@@ -436,8 +464,8 @@ def build_network(cw, sc: Scenario) -> Network:
                 s.context.extend(c.id for c in founded if c.id not in s.context)
                 if s.start > period.end:
                     when = min(founded, key=lambda c: c.from_date).valid_from
-                    notes.append(f"{labels.get(s.supplier, s.supplier)} is founded {when} (claims "
-                                 f"{', '.join(c.id for c in founded)}), after {sc.as_of}: not yet a source")
+                    note(Msg("scenario.note.founded_later", who=nm(s.supplier), when=when,
+                             claims=words.claims([c.id for c in founded]), date=sc.as_of))
                     del sources[sid]
         else:  # a flow starts when its most certain claim starts (a later plan does not restart it)
             s.start = ref(s.primary).from_date if s.primary else None
@@ -489,14 +517,16 @@ def build_network(cw, sc: Scenario) -> Network:
             if m not in sc.materials:
                 raise sc.error(("assumed_sources", i, "material"), f"assumed source '{a.id}' feeds '{m}', which is not in `materials` — add it there")
             sources[a.id] = Source(a.id, resource=f"material:{m}", material=m, assumed=True, probability=a.probability,
+                                   label=_text_name(a.label),
                                    context=list(a.context))
         else:
             fab_id = require(a.tools_for, ("assumed_sources", i, "tools_for"), "fab")
             if fab_id not in fabs:
-                notes.append(f"assumed source {a.id}: {labels.get(fab_id, fab_id)} makes none of the products as of {sc.as_of}; not used")
+                note(Msg("scenario.note.source_unused", id=a.id, fab=nm(fab_id), date=sc.as_of))
                 continue
             ctx = list(a.context) + [c.id for c in lost if c.subject in (fab_id, home) and c.id not in a.context]
             sources[a.id] = Source(a.id, resource=f"tools:{fab_id}", fab=fab_id, assumed=True, probability=a.probability,
+                                   label=_text_name(a.label),
                                    context=ctx)
 
     # -- foreign partners of domestic sources ----------------------------------------------------------------
@@ -531,35 +561,35 @@ def build_network(cw, sc: Scenario) -> Network:
     for cid, role in roles:
         c = by_id.get(cid)
         if c is None:
-            notes.append(f"claim {cid} ({role}) is not valid as of {sc.as_of}; not used")
+            note(Msg("scenario.note.claim_not_valid", claim=cid, role=Msg(f"scenario.role.{role}"), date=sc.as_of))
             continue
         share = _num(c.value)
         ms = mats(c.object)
         if share is None or not ms:
-            notes.append(f"claim {cid} ({role}) has no percentage about a modelled material; not used")
+            note(Msg("scenario.note.claim_no_share", claim=cid, role=Msg(f"scenario.role.{role}")))
             continue
         for m in ms:
             s = sources.get(f"{m}/{c.subject}")
             if s is None:
-                notes.append(f"claim {cid}: {labels.get(c.subject, c.subject)} is not a source of {m} as of {sc.as_of}; not used")
+                note(Msg("scenario.note.not_a_source", claim=cid, who=nm(c.subject), material=nm(m), date=sc.as_of))
                 continue
             if role == "coverage":
-                s.coverage = (share / 100, [cid], f"{share:g}% of the need (claim {cid})")
-                figures.append(_figure(c, f"{labels.get(c.subject)} covers {share:g}% of the domestic fabs' {labels.get(m, m)} need"))
+                s.coverage = (share / 100, [cid], Msg("scenario.how.coverage", share=words.pct(share / 100), claim=cid))
+                figures.append(_figure(c, Msg("scenario.figure.covers", who=nm(c.subject), share=words.pct(share / 100), material=nm(m))))
             else:
                 if s.coverage is None:
-                    notes.append(f"claim {cid}: {labels.get(c.subject)} has no coverage figure, so the rest of domestic supply cannot be derived")
+                    note(Msg("scenario.note.no_coverage", claim=cid, who=nm(c.subject)))
                     continue
                 others = [o for o in sources.values() if o.material == m and o.domestic and not o.assumed
                           and o is not s and o.coverage is None]
                 rest = s.coverage[0] * (100 - share) / share
-                figures.append(_figure(c, f"{labels.get(c.subject)} is {share:g}% of domestic {labels.get(m, m)} supply, "
-                                          f"so other domestic producers cover {rest:.1%} of the need"))
+                figures.append(_figure(c, Msg("scenario.figure.domestic_share", who=nm(c.subject), share=words.pct(share / 100),
+                                              material=nm(m), rest=rest)))
                 if not others:
-                    notes.append(f"the other {100 - share:g}% of domestic {m} supply (claim {cid}) has no producer in the graph; not counted")
+                    note(Msg("scenario.note.rest_unassigned", share=words.pct((100 - share) / 100), material=nm(m), claim=cid))
                 for o in others:
-                    how = (f"{100 - share:g}% of domestic supply not from {labels.get(c.subject)} "
-                           f"(claims {s.coverage[1][0]}, {cid})" + (f", split {len(others)} ways" if len(others) > 1 else ""))
+                    how = Msg("scenario.how.rest_split" if len(others) > 1 else "scenario.how.rest", share=words.pct((100 - share) / 100),
+                              who=nm(c.subject), claims=words.claims([s.coverage[1][0], cid]), n=len(others))
                     o.coverage = (rest / len(others), [*s.coverage[1], cid], how)
     # the output figure of a source with a coverage figure gives the need in its own unit
     for s in sources.values():
@@ -568,8 +598,9 @@ def build_network(cw, sc: Scenario) -> Network:
                 c = ref(cid)
                 amount = _num(c.value)
                 if c.predicate == "produces" and amount and c.unit:
-                    figures.append(_figure(c, f"{labels.get(s.supplier)} output {amount:g} {c.unit}: at {s.coverage[0]:.0%} "
-                                              f"coverage the domestic need is about {amount / s.coverage[0]:,.0f} {c.unit}"))
+                    figures.append(_figure(c, Msg("scenario.figure.need", who=nm(s.supplier),
+                                                  output=words.quantity(amount, c.unit, "g"), share=s.coverage[0],
+                                                  need=words.quantity(amount / s.coverage[0], c.unit))))
 
     # -- which sources have numbers -------------------------------------------------------------------------------
     quantified, unquantified = [], []
@@ -581,14 +612,26 @@ def build_network(cw, sc: Scenario) -> Network:
         else:
             unquantified.append(s)
     for s in unquantified:
-        what = s.material or f"tools for {s.fab or 'any domestic fab'}"
-        notes.append(f"{sid_label(s, labels)} ({what}; claims {', '.join(s.claims) or '—'}) is in the graph but has no figure "
-                     f"and no assumption coverage.{s.id}: not counted")
+        what = nm(s.material) if s.material else (Msg("scenario.tools_for", fab=nm(s.fab)) if s.fab else Msg("scenario.tools_any"))
+        note(Msg("scenario.note.unquantified", source=source_words(s, nm), what=what, claims=words.claims(s.claims),
+                 name=f"coverage.{s.id}"))
 
-    figures.extend(_context_figures(claims, sc, labels))
+    figures.extend(_context_figures(claims, sc, nm))
     return Network(as_of=sc.as_of, as_of_end=period.end, home=home, products=products, fabs=fabs,
                    arcs=sorted(arcs.values(), key=lambda a: a.id), sources=quantified, claims=by_id,
-                   labels=labels, labels_zh=labels_zh, figures=_dedupe(figures), notes=notes, unquantified=unquantified)
+                   labels=labels, labels_zh=labels_zh, figures=_dedupe(figures), notes=notes, unquantified=unquantified,
+                   note_msgs=note_msgs)
+
+
+def source_words(s: Source, nm) -> Msg | Name | str:
+    """A source in words, names said by `nm` (entity id -> Name): 'neon from China (mainland)
+    via Kazakhstan', '經哈薩克來自中國大陸的氖氣'; an assumed source by its label in the scenario
+    file (its id's last part if it has none)."""
+    if s.assumed:
+        return s.label or s.id.rsplit("/", 1)[-1].replace("-", " ")
+    material = s.resource.startswith("material:")
+    key = "scenario.source.from" + ("_to" if s.fab and not material else "") + ("_via" if s.via else "")
+    return Msg(key, what=nm(s.material if material else s.item), who=nm(s.supplier), fab=nm(s.fab), via=nm(s.via))
 
 
 def sid_label(s: Source, labels: dict[str, str]) -> str:
@@ -602,7 +645,7 @@ def sid_label(s: Source, labels: dict[str, str]) -> str:
     return f"{item} from {who}{to}" + (f" via {labels.get(s.via, s.via)}" if s.via else "")
 
 
-def _end_use(sc: Scenario, p: Product, claims: list[ClaimRef], labels: dict, figures: list) -> None:
+def _end_use(sc: Scenario, p: Product, claims: list[ClaimRef], labels: dict, figures: list, nm) -> None:
     override = sc.assumption(f"end_use.{p.id}")
     if override is not None:
         p.end_use = dict(override.shares or {})
@@ -617,8 +660,8 @@ def _end_use(sc: Scenario, p: Product, claims: list[ClaimRef], labels: dict, fig
                 sector = c.qualifiers["sector"]
                 shares[sector] = shares.get(sector, 0) + _num(c.value) / 100 / len(p.designers)
                 basis.append(c.id)
-                figures.append(_figure(c, f"{labels.get(d, d)}: {_num(c.value):g}% of revenue {sector} → "
-                                          f"{_num(c.value):g}% of {labels.get(p.id, p.id)} goes to {sector}"))
+                figures.append(_figure(c, Msg("scenario.figure.revenue", who=nm(d), share=words.pct(_num(c.value) / 100),
+                                              sector=words.sector(sector), product=nm(p.id))))
     used = [c for c in claims if c.predicate == "used_for" and c.subject == p.id and c.qualifiers.get("sector")]
     rest = 1 - sum(shares.values())
     if rest > 1e-9:
@@ -653,12 +696,18 @@ def _end_use(sc: Scenario, p: Product, claims: list[ClaimRef], labels: dict, fig
     p.end_use_note = ", ".join(basis)
 
 
-def _figure(c: ClaimRef, used_as: str) -> dict:
+def _text_name(text) -> Name | None:
+    """A scenario file's {en, zh-Hant} label as a Name (None when the file gives none)."""
+    return Name(text.en, text.zh_Hant) if text is not None else None
+
+
+def _figure(c: ClaimRef, msg: Msg) -> dict:
+    """A figure from a claim and what the model makes of it (`used_as` in English, `msg` in either language)."""
     return {"claim": c.id, "subject": c.subject, "predicate": c.predicate, "object": c.object,
-            "value": c.value, "unit": c.unit, "status": c.status, "used_as": used_as}
+            "value": c.value, "unit": c.unit, "status": c.status, "used_as": str(msg), "msg": msg}
 
 
-def _context_figures(claims: list[ClaimRef], sc: Scenario, labels: dict) -> list[dict]:
+def _context_figures(claims: list[ClaimRef], sc: Scenario, nm) -> list[dict]:
     """Market-share figures about modelled materials that the model does not constrain on
     (e.g. Russia's share of world neon output): shown, with what they tell."""
     out = []
@@ -666,9 +715,10 @@ def _context_figures(claims: list[ClaimRef], sc: Scenario, labels: dict) -> list
     used = set(sc.claim_roles)
     for c in claims:
         if c.predicate == "market_share" and c.object in modelled and c.id not in used and _num(c.value) is not None:
-            out.append(_figure(c, f"context: {labels.get(c.subject, c.subject)} holds {_num(c.value):g}% of "
-                                  f"{c.qualifiers.get('scope', 'the market')} for {labels.get(c.object, c.object)}; "
-                                  "raw supply is not what binds, so the model constrains the refined, chip-grade supply only"))
+            scope = c.qualifiers.get("scope")
+            out.append(_figure(c, Msg("scenario.figure.context_scope" if scope else "scenario.figure.context",
+                                      who=nm(c.subject), share=words.pct(_num(c.value) / 100), scope=scope,
+                                      material=nm(c.object))))
     return out
 
 

@@ -1,78 +1,133 @@
-"""A scenario result as plain text (for the CLI without --json)."""
+"""A scenario result as plain text (for the CLI without --json), in English or Traditional
+Chinese: every sentence the scenario modules write is said from its `msg`; text that comes
+only in English (what the scenario file's authors wrote, or a part with no `msg`) is shown
+as it is."""
 
 from __future__ import annotations
 
+import unicodedata
 
-def _pct(v) -> str:
-    return "—" if v is None else f"{v:.0%}"
+from chipwatch.i18n import norm_lang
+from chipwatch.i18n.message import Msg, Name, say
+from chipwatch.scenarios import words
+
+STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 
 
-def _range(s: dict) -> str:
-    return f"{_pct(s['mean'])}  (P5 {_pct(s['p5'])}, P50 {_pct(s['p50'])}, P95 {_pct(s['p95'])})"
+def _t(code: str, lang: str, **values) -> str:
+    return Msg(code, **values).text(lang)
 
 
-def render_result(res: dict) -> str:
+def _pct(v, lang: str) -> str:
+    return "—" if v is None else _t("scenario.render.pct", lang, v=v)
+
+
+def _range(s: dict, lang: str) -> str:
+    return _t("scenario.render.mc", lang, mean=_pct(s["mean"], lang), p5=_pct(s["p5"], lang), p50=_pct(s["p50"], lang),
+              p95=_pct(s["p95"], lang))
+
+
+def _said(d: dict, lang: str, key: str = "msg", fallback: str = "text") -> str:
+    """A dict's sentence from its Msg, or its English text where it has none."""
+    return say(d[key], lang) if d.get(key) is not None else str(d.get(fallback, ""))
+
+
+def _names(res: dict) -> dict[str, Name]:
+    return (res.get("network") or {}).get("names") or {}
+
+
+def render_result(res: dict, lang: str = "en") -> str:
+    """The result of `run_scenario` as text in `lang` (en or zh-TW)."""
+    lang = norm_lang(lang)
+    zh = lang == "zh-TW"
+    names = _names(res)
+
+    def name(eid: str | None) -> str:
+        return say(names.get(eid, eid), lang) if eid else ""
+
     sc = res["scenario"]
-    out = [f"{sc['title']} — {sc['name']} (as of {sc['as_of']})"]
-    if sc.get("title_zh-Hant"):
+    title = (sc.get("title_zh-Hant") if zh else None) or sc["title"]
+    out = [_t("scenario.render.header", lang, title=title, name=sc["name"], date=sc["as_of"])]
+    if not zh and sc.get("title_zh-Hant"):
         out.append(sc["title_zh-Hant"])
-    out.append(sc["description"])
+    out.append((sc.get("description_zh-Hant") if zh else None) or sc["description"])
     if res["motivated_by"]:
-        out.append("\nMotivated by:")
+        out.append("\n" + _t("scenario.render.motivated_by", lang))
         out += [f"  {m['claim']}: {m['quote'] or ''}" for m in res["motivated_by"]]
     if res["interventions"]:
-        out.append("\nInterventions:")
-        out += [f"  {e}" for e in res["interventions"]]
+        out.append("\n" + _t("scenario.render.interventions", lang))
+        msgs = res.get("intervention_msgs") or res["interventions"]
+        out += [f"  {say(e, lang)}" for e in msgs]
 
     mc, ref, point = res.get("montecarlo"), res.get("reference_montecarlo"), res["point"]
-    out.append("\nDemand met by product" + (f" ({mc['draws']} draws, seed {mc['seed']})" if mc else " (point)") + ":")
+    heading = (_t("scenario.render.by_product_mc", lang, draws=mc["draws"], seed=mc["seed"]) if mc
+               else _t("scenario.render.by_product_point", lang))
+    out.append("\n" + heading)
 
     def line(group: str, key: str, label: str, share: float) -> str:
-        text = f"  {label:<32} point {_pct(share)}"
+        text = f"  {_pad(label, 32)} " + _t("scenario.render.point", lang, share=_pct(share, lang))
         if mc:
-            text += f"   MC mean {_range(mc[group][key])}"
+            text += "   " + _range(mc[group][key], lang)
         if ref:
-            text += f"   without changes {_pct(ref[group][key]['mean'])}"
+            text += "   " + _t("scenario.render.without", lang, share=_pct(ref[group][key]["mean"], lang))
         return text
 
-    out += [line("products", p, s["label"], s["share_met"]) for p, s in point["products"].items()]
-    out.append("\nDemand met by end use:")
-    out += [line("end_uses", u, u, v) for u, v in point["end_uses"].items()]
+    out += [line("products", p, name(p) if p in names else s["label"], s["share_met"]) for p, s in point["products"].items()]
+    out.append("\n" + _t("scenario.render.by_end_use", lang))
+    out += [line("end_uses", u, say(words.sector(u), lang), v) for u, v in point["end_uses"].items()]
 
     if point.get("unmet"):
-        out.append("\nShort of demand in the point solution, and the routes to it:")
+        out.append("\n" + _t("scenario.render.unmet", lang))
         for u in point["unmet"]:
-            out.append(f"  {u['label']} ({_pct(u['share_met'])} met): " + "; ".join(u["routes"]))
-    out.append("\nWhat limits you (point solution, shadow prices):")
-    out += [f"  - {d['text']}" for d in point["limits"][:8]] or ["  nothing binds"]
+            out.append("  " + (say(u["msg"], lang) if u.get("msg") is not None else
+                               f"{u['label']} ({_pct(u['share_met'], lang)} met): " + "; ".join(u["routes"])))
+    out.append("\n" + _t("scenario.render.limits", lang))
+    out += [f"  - {_said(d, lang)}" for d in point["limits"][:8]] or ["  " + _t("scenario.render.nothing_binds", lang)]
     if mc and mc["binding"]:
-        out.append("\nHow often each constraint binds (Monte Carlo):")
-        out += [f"  {d['share_of_draws']:>5.0%}  {d['text']}" for d in mc["binding"][:10]]
+        out.append("\n" + _t("scenario.render.binding", lang))
+        out += [f"  {_pct(d['share_of_draws'], lang):>5}  {_said(d, lang)}" for d in mc["binding"][:10]]
 
     if res["figures"]:
-        out.append("\nFigures from the claims:")
-        out += [f"  {f['used_as']} [claim {f['claim']}]" for f in res["figures"]]
-    out.append("\nAssumptions (numbers the article does not give):")
-    for a in res["assumptions"]:
-        if "shares" in a:
-            val = ", ".join(f"{k} {v:g}" for k, v in a["shares"].items())
-        elif "value" in a:
-            val = f"{a['value']:g}"
-        else:
-            val = f"{a['min']:g}–{a['max']:g}" + (f", mode {a['mode']:g}" if "mode" in a else "") + f" ({a['dist']})"
-        flag = "" if a["used"] else "  [not used here]"
-        out.append(f"  {a['name']} = {val} {a['unit']} — {a['why']}{flag}")
+        out.append("\n" + _t("scenario.render.figures", lang))
+        out += ["  " + _t("scenario.render.figure", lang, text=_said(f, lang, fallback="used_as"), claim=f["claim"])
+                for f in res["figures"]]
+    out.append("\n" + _t("scenario.render.assumptions", lang))
+    out += [_assumption(a, lang) for a in res["assumptions"]]
     for a in res.get("assumed_arcs", []):
-        eff = f", efficiency {a['efficiency']:g}" if a.get("efficiency") is not None else ""
-        out.append(f"  assumed arc {a['id']}: {a['fab']} makes {a['product']} (probability {a['probability']:g}{eff}) — {a['why']}")
+        eff = _t("scenario.render.efficiency", lang, e=a["efficiency"]) if a.get("efficiency") is not None else ""
+        out.append("  " + _t("scenario.render.assumed_arc", lang, id=a["id"], fab=name(a["fab"]), product=name(a["product"]),
+                             p=a["probability"], eff=eff, why=a["why"]))
     for a in res.get("assumed_sources", []):
-        what = a.get("material") or f"tools for {a.get('tools_for')}"
-        out.append(f"  assumed source {a['id']} ({what}, probability {a.get('probability', 1):g}) — {a['why']}")
+        what = name(a["material"]) if a.get("material") else _t("scenario.tools_for", lang, fab=name(a.get("tools_for")))
+        out.append("  " + _t("scenario.render.assumed_source", lang, id=a["id"], what=what, p=a.get("probability", 1),
+                             why=a["why"]))
     p = res["probabilities"]
-    out.append("  probabilities that an arc is present, by claim status: "
-               + ", ".join(f"{s} {p[s]:g}" for s in ("fact", "reported", "speculated", "planned", "disputed") if p[s] is not None)
+    shown = [_t("scenario.render.status_p", lang, status=words.status(s), p=p[s]) for s in STATUSES if p[s] is not None]
+    out.append("  " + _t("scenario.render.probabilities", lang, items=words.joined(shown, ","))
                + (f" — {p['why']}" if p.get("why") else ""))
     if res["notes"]:
-        out.append("\nNotes:")
-        out += [f"  {n}" for n in res["notes"]]
+        out.append("\n" + _t("scenario.render.notes", lang))
+        said = {str(m): m for m in (res.get("network") or {}).get("note_msgs") or []}
+        out += [f"  {say(said.get(n, n), lang)}" for n in res.get("note_msgs") or res["notes"]]
     return "\n".join(out)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` padded to `width` columns as a terminal shows them (a Chinese character takes two)."""
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - cols)
+
+
+def _assumption(a: dict, lang: str) -> str:
+    """One assumption: name = value unit — why [not used here]."""
+    if "shares" in a:
+        val = say(words.joined([Msg("scenario.render.share_of", sector=words.sector(k), v=v) for k, v in a["shares"].items()],
+                               ","), lang)
+    elif "value" in a:
+        val = _t("scenario.render.value", lang, v=a["value"])
+    elif "mode" in a:
+        val = _t("scenario.render.range_mode", lang, lo=a["min"], hi=a["max"], mode=a["mode"], dist=Msg(f"scenario.dist.{a['dist']}"))
+    else:
+        val = _t("scenario.render.range", lang, lo=a["min"], hi=a["max"], dist=Msg(f"scenario.dist.{a['dist']}"))
+    text = _t("scenario.render.assumption", lang, name=a["name"], value=val, unit=words.unit_name(a["unit"]), why=a["why"])
+    return "  " + text + ("" if a["used"] else "  " + _t("scenario.render.unused", lang))

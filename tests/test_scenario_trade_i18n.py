@@ -1,0 +1,140 @@
+"""The sentences the scenario and trade modules write, said in Traditional Chinese: no run of
+three or more Latin-script words outside proper names, codes (claim ids, assumption names,
+HS/CN codes) and quotes; the same sentences in English as before; every label in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chipwatch.i18n import _part
+from chipwatch.i18n.message import Msg, say
+
+QUOTED = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"]*\"|`[^`]*`")
+# a code: a token with a digit, a dot, a slash, an underscore or an inner hyphen (claim ids,
+# assumption names, HS/CN codes, 40 nm), or all capitals (SMIC, FOB, USD)
+CODE = re.compile(r"(?<![\w/.-])(?=[\w./>-]*[0-9./_>]|[a-z0-9]+-[\w-]+|[A-Z0-9]{2,}\b)[\w./>+-]+")
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[ \t]+[A-Za-z][A-Za-z'’]*){2,}")
+
+
+def english_runs(text: str, names: list[str] = ()) -> list[str]:
+    """Runs of three or more Latin-script words in `text`, once quotes, the proper `names`
+    given (longest first) and codes are taken out."""
+    text = QUOTED.sub("□", text)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        text = text.replace(name, "□")
+    text = CODE.sub("□", text)
+    return LATIN_RUN.findall(text)
+
+
+def test_the_checker_finds_english_and_spares_names_codes_quotes():
+    assert english_runs("米克朗的設備限制其產出") == []
+    assert english_runs("tools at Mikron limit its output") == ["tools at Mikron limit its output"]
+    assert english_runs("來自 NAURA Technology Group 的設備", ["NAURA Technology Group"]) == []
+    assert english_runs("陳述 mikron-capacity-5000-wafers-month；假設 coverage.tools/russia/china") == []
+    assert english_runs("背景：「world neon output」的 45%") == []
+    assert english_runs("HS 8542 與 CN8 85423190 的出口 EUR") == []
+    assert english_runs("所屬 wafers per month 的限制") == ["wafers per month"]
+
+
+def test_every_scenario_and_trade_label_has_both_languages():
+    for stem in ("scenario",):
+        labels = _part(stem)
+        assert labels, stem
+        for key, text in labels.items():
+            assert key.startswith(stem + "."), key
+            assert text["en"].strip() and text["zh-TW"].strip(), key
+            # the same placeholders in both languages
+            assert set(re.findall(r"{(\w+)", text["en"])) == set(re.findall(r"{(\w+)", text["zh-TW"])), key
+            assert not english_runs(text["zh-TW"]), (key, text["zh-TW"])
+
+
+# -- scenarios ---------------------------------------------------------------------------------------
+
+SCENARIOS = ["baseline", "smic-stops", "tsmc-exit-2022", "gray-channel-closed", "ruble-minus-30",
+             "chinese-refining-stops", "no-chinese-equipment"]
+
+
+@pytest.fixture(scope="module")
+def scenario_results(cw):
+    from chipwatch.scenarios import load_scenario, run_scenario
+
+    return {name: run_scenario(cw, load_scenario(name), draws=60, seed=3) for name in SCENARIOS}
+
+
+@pytest.fixture(scope="module")
+def proper_names(cw) -> list[str]:
+    """Every entity's names in the store (said as the data gives them, never translated)."""
+    rows = cw.store.con.execute("SELECT label_en, label_zh FROM entities").fetchall()
+    return [n for row in rows for n in row if n]
+
+
+def scenario_msgs(res: dict) -> list[tuple[str, Msg, str]]:
+    """(where, Msg, English text it stands beside) for every sentence of a result with a `msg`."""
+    out = []
+    point, mc = res["point"], res.get("montecarlo") or {}
+    for part, items in (("limits", point["limits"]), ("binding", mc.get("binding", []))):
+        out += [(part, d["msg"], d["text"]) for d in items]
+    for u in point["unmet"]:
+        out += [("unmet", m, t) for m, t in zip(u["route_msgs"], u["routes"], strict=True)]
+    out += [("figures", f["msg"], f["used_as"]) for f in res["figures"]]
+    net = res["network"]
+    out += [("notes", m, t) for m, t in zip(net["note_msgs"], net["notes"], strict=True)]
+    return out
+
+
+def test_scenario_sentences_in_chinese_have_no_english(scenario_results, proper_names):
+    seen = 0
+    for name, res in scenario_results.items():
+        for where, msg, _ in scenario_msgs(res):
+            zh = say(msg, "zh-TW")
+            assert not english_runs(zh, proper_names), (name, where, zh)
+            seen += 1
+    assert seen > 100  # every scenario says something about limits, figures and notes
+
+
+def test_scenario_sentences_in_english_are_the_text_fields(scenario_results):
+    for res in scenario_results.values():
+        for where, msg, text in scenario_msgs(res):
+            assert say(msg, "en") == text, where
+    limits = scenario_results["ruble-minus-30"]["point"]["limits"]
+    budget = next(d for d in limits if d["kind"] == "budget")
+    assert "Russian Ruble -30%" in budget["text"] and "俄羅斯盧布 -30%" in say(budget["msg"], "zh-TW")
+
+
+def test_units_and_names_are_words_not_ids(scenario_results):
+    res = scenario_results["baseline"]
+    figures = {f["claim"]: f for f in res["figures"]}
+    capacity = figures["mikron-capacity-5000-wafers-month"]
+    assert capacity["used_as"] == "capacity of Mikron: 5,000 wafers (200 mm) a month"
+    assert say(capacity["msg"], "zh-TW") == "米克朗產能：每月 5,000 片 8 吋晶圓"
+    for res in scenario_results.values():
+        for _, msg, text in scenario_msgs(res):
+            assert "wafer_200mm" not in text and "wafer_200mm" not in say(msg, "zh-TW")
+
+
+def test_scenario_result_as_text_in_chinese(scenario_results, proper_names):
+    from chipwatch.scenarios import render_result
+
+    for name, res in scenario_results.items():
+        zh = render_result(res, "zh-TW")
+        assert "各產品需求滿足率" in zh and "限制供給的因素" in zh, name
+        en = render_result(res, "en")
+        assert "Demand met by product" in en and "What limits you" in en, name
+        # generated lines (not the scenario file's reasons after '——', nor the English
+        # interventions the solver writes) say nothing in English
+        body = zh.split(render_msg("scenario.render.assumptions"))[0]
+        skip = _intervention_lines(res)
+        for line in body.splitlines():
+            if line.strip() in skip:
+                continue
+            assert not english_runs(line, proper_names), (name, line)
+
+
+def render_msg(code: str) -> str:
+    return Msg(code).text("zh-TW")
+
+
+def _intervention_lines(res: dict) -> set[str]:
+    return {say(e, "zh-TW").strip() for e in res.get("intervention_msgs") or res["interventions"]}
