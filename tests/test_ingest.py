@@ -196,3 +196,28 @@ def test_listed_mentions_share_the_claim(gaz):
         ("tsmc", "mikron"), ("tsmc", "nitol"), ("tsmc", "baikal-electronics")]
     pair = ingest_document(Document("米克朗與尼托爾合作。", "text"), "l", gaz, "zh-Hant")
     assert [(c.subject, c.predicate, c.object) for c in pair.candidates] == [("mikron", "cooperates_with", "nitol")]
+
+
+def test_aliases_find_short_forms_and_short_capitals_keep_their_case(gaz):
+    found = {(m.text, m.entity) for m in gaz.find("Treasury and the U.S. Department of the Treasury sanctioned Mikron; Минфин США тоже.")}
+    assert found >= {("Treasury", "ofac"), ("U.S. Department of the Treasury", "ofac"), ("Минфин США", "ofac"), ("Mikron", "mikron")}
+    assert [m.entity for m in gaz.find("The US added Mikron.")] == ["united-states", "mikron"]
+    assert [m.entity for m in gaz.find("They told us about Mikron.")] == ["mikron"]  # "us" is no mention of the US
+    plain = Gazetteer([("arm", "technology", "ARM"), ("x", "company", "Nitol")], with_aliases=False)
+    assert [m.entity for m in plain.find("ARM cores, not an arm")] == ["arm"]
+    assert Gazetteer([("ofac", "state_body", "OFAC")], with_aliases=False).find("Treasury") == []
+
+
+def test_implied_subjects_read_as_the_entity_named_last(gaz):
+    text = "OFAC designated Mikron on February 24, 2022.\n\nThe company also makes polysilicon. This rule imposes sanctions on Nitol."
+    got = {(c.subject, c.predicate, c.object, c.quote.split()[0]) for c in ingest_document(Document(text, "text"), "s", gaz, "en").candidates}
+    assert ("mikron", "produces", "polysilicon", "The") in got  # "the company": Mikron, named in the sentence before
+    assert ("nitol", "sanctioned_by", "ofac", "This") in got  # "this rule": OFAC's, the state body named last
+    alone = {c.subject for c in ingest_document(Document("The company also makes polysilicon.", "text"), "s", gaz, "en").candidates}
+    assert alone == set()  # no entity named before: nothing is implied
+
+
+def test_a_gap_slot_that_names_no_entity_keeps_the_nearest_object(gaz):
+    sentence = "After OFAC acted, the United States is adding new Mikron license requirements."
+    got = {(c.subject, c.object) for c in ingest_document(Document(sentence, "text"), "s", gaz, "en").candidates}
+    assert got == {("mikron", "united-states")}

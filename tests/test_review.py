@@ -13,9 +13,11 @@ from conftest import assert_user_error, run_cli
 from chipwatch.dataset import load_dataset, validate
 from chipwatch.errors import ChipwatchError
 from chipwatch.ingest import ingest
+from chipwatch.ingest.gazetteer import Gazetteer
 from chipwatch.review import accept, edit, find, items, queue_dir, reject
 from chipwatch.review import files as review_files
 from chipwatch.review.show import describe, parse_value
+from chipwatch.review.together import validate_together
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -53,10 +55,9 @@ def test_queue_is_apart_from_the_dataset(ds):
 def test_accept_writes_claims_that_validate(ds):
     claim, found = accept(ds, _cid(ds, "fx-en", "sanctioned_by"))
     accept(ds, _cid(ds, "fx-zh", "fabricates"), chapter="fabrication")
-    loaded = load_dataset(ds, claims=True)
-    report = validate(loaded)
+    loaded, report = validate_together(ds)
     assert report.ok, [str(p) for p in report.problems]
-    assert report.quotes_checked == 2  # both quotes checked verbatim against the held texts
+    assert report.quotes_checked == 2  # both quotes checked verbatim against the texts the dataset holds
     written = yaml.safe_load((ds / "claims" / "ingested.yaml").read_text(encoding="utf-8"))
     assert written == [{"id": "mikron-sanctioned-by-ofac-fx-en", "subject": "mikron", "predicate": "sanctioned_by",
                         "object": "ofac", "valid_from": "2022-02-24", "status": "fact",
@@ -65,7 +66,7 @@ def test_accept_writes_claims_that_validate(ds):
     fab = yaml.safe_load((ds / "claims" / "fabrication.yaml").read_text(encoding="utf-8"))[-1]
     assert fab["qualifiers"] == {"node_nm": 28} and fab["subject"] == "tsmc"
     src = {s.id: s for s in loaded.sources}["fx-en"]
-    assert (src.url, src.kind, src.held) == ("https://example.invalid/en.html", "press_release", "../ds/texts/fx-en.txt")
+    assert (src.url, src.kind, src.held) == ("https://example.invalid/en.html", "press_release", "texts/fx-en.txt")
     assert (ds / "texts" / "fx-en.txt").read_text(encoding="utf-8") == (queue_dir(ds) / "fx-en" / "text.txt").read_text(encoding="utf-8")
     assert find(ds, _cid(ds, "fx-en", "sanctioned_by"))[1].state == "accepted"
     assert claim.id == "mikron-sanctioned-by-ofac-fx-en" and found == []
@@ -258,3 +259,63 @@ def test_what_counts_as_a_disagreement():
     assert [(d.old.id, d.what) for d in disagreements(plan, [node])] == [("n65", "status")]  # done, or only planned?
     uses = [Claim(id=f"u{i}", subject="neon", predicate="used_for", value=v, evidence=ev) for i, v in enumerate(["lasers", "chips"])]
     assert disagreements(uses[1], uses[:1]) == []  # a text value is one of many, not a figure
+
+
+def _second(tmp_path: Path) -> tuple[Path, Path]:
+    """A base dataset and a second one that builds on it (names its entities, holds its texts)."""
+    base, second = tmp_path / "base", tmp_path / "second"
+    shutil.copytree(DATA / "dataset", base)
+    (second / "claims").mkdir(parents=True)
+    (second / "dataset.yaml").write_text("id: second\ntitle: second sources\nlanguage: en\nbuilds_on: [base]\n", encoding="utf-8")
+    (second / "entities.yaml").write_text("- id: bis\n  type: state_body\n  country: US\n  names: {en: BIS}\n", encoding="utf-8")
+    (second / "sources.yaml").write_text("[]\n", encoding="utf-8")
+    (second / "claims" / "export-controls.yaml").write_text("[]\n", encoding="utf-8")
+    return base, second
+
+
+def test_a_second_dataset_names_the_entities_of_the_one_it_builds_on(tmp_path, monkeypatch):
+    monkeypatch.delenv("CHIPWATCH_SHARED", raising=False)
+    monkeypatch.chdir(tmp_path)  # no shared folder anywhere: the dataset's own texts are enough
+    base, second = _second(tmp_path)
+    text = tmp_path / "release.txt"
+    text.write_text("The Commerce Department added Mikron to the Entity List.\n\nTreasury designated Nitol.\n", encoding="utf-8")
+    done = ingest(text, second, "release", meta={"kind": "press_release"})
+    got = {(c.subject, c.object): c.id for c in done[0].result.candidates}
+    assert set(got) == {("mikron", "bis"), ("nitol", "ofac")}  # Commerce and Treasury by their aliases
+    claim, _ = accept(second, got[("nitol", "ofac")], chapter="export-controls")
+    src = {s.id: s for s in load_dataset(second).sources}["release"]
+    assert src.held == "texts/release.txt" and (second / src.held).is_file()
+    ds, report = validate_together(second)
+    assert report.ok and report.quotes_checked == 1, [str(p) for p in report.problems]
+    assert not validate(load_dataset(second)).ok  # alone, 'nitol' and 'ofac' are unknown
+    r = run_cli("validate", str(second))
+    assert r.code == 0 and "1 quotes checked verbatim" in r.out, r
+    (second / "dataset.yaml").write_text("id: second\ntitle: t\nlanguage: en\nbuilds_on: [absent]\n", encoding="utf-8")
+    assert_user_error(run_cli("validate", str(second)), "builds_on 'absent': no dataset folder")
+
+
+def test_review_commands_need_the_dataset_said(tmp_path):
+    for args in (("review", "accept", "x-0001"), ("review", "list"), ("review", "reject", "x-0001"),
+                 ("ingest", str(DATA / "zh.txt"), "--source-id", "x")):
+        r = run_cli(*args, cwd=tmp_path)
+        assert_user_error(r, "give --dataset DIR")
+        assert len(r.err.strip().splitlines()) == 1, r
+
+
+def test_precision_and_recall_on_an_annotated_text(tmp_path):
+    from chipwatch.ingest.evaluate import evaluate_annotated
+
+    (tmp_path / "t.txt").write_text("OFAC designated Mikron. Nitol produces polysilicon. Mikron makes Baikal-M.\n", encoding="utf-8")
+    (tmp_path / "t.yaml").write_text(
+        "language: en\nfile: t.txt\nclaims:\n"
+        "  - {sentence: OFAC designated Mikron., subject: mikron, predicate: sanctioned_by, object: ofac}\n"
+        "  - {sentence: Nitol produces polysilicon., subject: nitol, predicate: produces, object: polysilicon}\n"
+        "  - {sentence: Mikron makes Baikal-M., subject: mikron, predicate: fabricates, object: baikal-m}\n", encoding="utf-8")
+    gaz = Gazetteer.from_entities(load_dataset(DATA / "dataset").entities)
+    s = evaluate_annotated(tmp_path / "t.yaml", gaz)
+    assert (s.sentences, s.gold, s.found, s.read) == (3, 3, 2, 3)  # "makes" is no fabricates pattern
+    assert s.proposed >= s.right == 2 and s.recall == 2 / 3 and s.rate > 0
+    (tmp_path / "bad.yaml").write_text("language: en\nfile: t.txt\nclaims:\n  - {sentence: Not there., subject: a, predicate: b}\n",
+                                       encoding="utf-8")
+    with pytest.raises(ChipwatchError, match=r"claims\[0\]: sentence is not in the text"):
+        evaluate_annotated(tmp_path / "bad.yaml", gaz)

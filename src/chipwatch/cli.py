@@ -17,6 +17,8 @@ app = typer.Typer(help="chipwatch: a sourced, time-aware knowledge graph of semi
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="only claims valid at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+WithDatasets = Annotated[list[Path] | None, typer.Option("--with", help="a dataset this one is built with (its entities "
+                                                         "may be named; repeatable)")]
 
 
 class State:
@@ -59,13 +61,13 @@ def build(datasets: Annotated[list[Path], typer.Argument(help="dataset folders")
 
 
 @app.command()
-def validate(dataset: Annotated[Path, typer.Argument(help="dataset folder")], json_: AsJson = False) -> None:
-    """Check a dataset: references, vocabulary, domain/range, dates, units, verbatim quotes."""
-    from chipwatch.dataset import load_dataset
-    from chipwatch.dataset import validate as run
+def validate(dataset: Annotated[Path, typer.Argument(help="dataset folder")], with_: WithDatasets = None,
+             json_: AsJson = False) -> None:
+    """Check a dataset: references, vocabulary, domain/range, dates, units, verbatim quotes (entities
+    of the datasets it builds on, or is given --with, may be named)."""
+    from chipwatch.review.together import validate_together
 
-    ds = load_dataset(dataset)
-    report = run(ds)
+    ds, report = validate_together(dataset, with_ or [])
     if json_:
         _json({"ok": report.ok, "problems": [str(p) for p in report.problems], "notes": report.notes,
                "quotes_checked": report.quotes_checked})
@@ -647,7 +649,7 @@ def summary(json_: AsJson = False) -> None:
 @app.command()
 def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a folder of them, or '-' for text on stdin")],
            source_id: Annotated[str, typer.Option("--source-id", help="id of the new source (a slug)")],
-           dataset: Annotated[Path, typer.Option("--dataset", help="the dataset the claims will join (its names are the gazetteer)")] = Path("datasets/russia"),
+           dataset: Annotated[Path | None, typer.Option("--dataset", help="the dataset the claims will join (its names are the gazetteer)")] = None,
            lang: Annotated[str | None, typer.Option("--lang", help="zh-Hant, zh-Hans, ru or en (default: by script)")] = None,
            title: Annotated[str | None, typer.Option(help="the source's title")] = None,
            url: Annotated[str | None, typer.Option(help="where the source is published")] = None,
@@ -656,16 +658,18 @@ def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a f
            publisher: Annotated[str | None, typer.Option(help="who published it")] = None,
            licence: Annotated[str | None, typer.Option(help="its licence (e.g. public domain (US government work))")] = None,
            from_store: Annotated[bool, typer.Option("--from-store", help="names from the store's name index (--db), not the dataset's")] = False,
+           with_: WithDatasets = None,
            json_: AsJson = False) -> None:
     """Read a document into candidate claims (quoted, located, with the pattern that fired) for review."""
     from chipwatch.ingest import ingest as run
     from chipwatch.ingest.gazetteer import Gazetteer
     from chipwatch.store import default_db_path
 
+    dataset = _target(dataset, "ingest")
     text = sys.stdin.read() if path == "-" else None
     meta = {"title": title, "url": url, "date": date, "kind": kind, "publisher": publisher, "licence": licence}
     gaz = Gazetteer.from_store(default_db_path(_db())) if from_store else None
-    done = run(None if path == "-" else Path(path), dataset, source_id, lang, text, meta, gaz)
+    done = run(None if path == "-" else Path(path), dataset, source_id, lang, text, meta, gaz, with_ or [])
     if json_:
         _json([{"source": d.result.source, "language": d.result.language, "sentences": d.result.sentences,
                 "mentions": d.result.mentions, "candidates": [c.to_dict() for c in d.result.candidates],
@@ -680,17 +684,25 @@ def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a f
 
 review_app = typer.Typer(help="Review candidate claims: list, show, accept, edit, reject.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
-ReviewDataset = Annotated[Path, typer.Option("--dataset", help="the dataset whose queue to review")]
+ReviewDataset = Annotated[Path | None, typer.Option("--dataset", help="the dataset whose queue to review (required)")]
+
+
+def _target(dataset: Path | None, command: str) -> Path:
+    """The dataset a command writes to or reviews: never a default, always said."""
+    if dataset is None:
+        raise ChipwatchError(f"{command}: give --dataset DIR, the dataset folder the claims join "
+                             "(e.g. --dataset datasets/sources-2022-2024)")
+    return dataset
 
 
 @review_app.command("list")
-def review_list(dataset: ReviewDataset = Path("datasets/russia"),
+def review_list(dataset: ReviewDataset = None,
                 state: Annotated[str | None, typer.Option(help="pending, accepted or rejected (default: all)")] = None,
                 json_: AsJson = False) -> None:
     """Candidates in the queue."""
     from chipwatch.review import items
 
-    rows = [c for item in items(dataset) for c in item.candidates if state in (None, c.state)]
+    rows = [c for item in items(_target(dataset, "review list")) for c in item.candidates if state in (None, c.state)]
     if json_:
         _json([c.to_dict() for c in rows])
         return
@@ -702,11 +714,11 @@ def review_list(dataset: ReviewDataset = Path("datasets/russia"),
 
 
 @review_app.command("show")
-def review_show(candidate: str, dataset: ReviewDataset = Path("datasets/russia"), json_: AsJson = False) -> None:
+def review_show(candidate: str, dataset: ReviewDataset = None, with_: WithDatasets = None, json_: AsJson = False) -> None:
     """One candidate: its quote, locator, pattern, and the claims it would disagree with."""
     from chipwatch.review.show import describe
 
-    data = describe(dataset, candidate)
+    data = describe(_target(dataset, "review show"), candidate, with_ or [])
     if json_:
         _json(data)
         return
@@ -715,26 +727,31 @@ def review_show(candidate: str, dataset: ReviewDataset = Path("datasets/russia")
 
 
 @review_app.command("accept")
-def review_accept(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+def review_accept(candidate: str, dataset: ReviewDataset = None,
                   chapter: Annotated[str, typer.Option(help="claims file to write (claims/CHAPTER.yaml)")] = "ingested",
                   create_entities: Annotated[bool, typer.Option("--create-entities", help="add the new entities it proposes")] = False,
-                  disputed: Annotated[bool, typer.Option("--disputed", help="mark the claim disputed (sources disagree)")] = False) -> None:
+                  disputed: Annotated[bool, typer.Option("--disputed", help="mark the claim disputed (sources disagree)")] = False,
+                  with_: WithDatasets = None) -> None:
     """Write a candidate into the dataset as a claim (validated, quote checked)."""
     from chipwatch.review import accept
 
-    claim, found = accept(dataset, candidate, chapter, create_entities, disputed)
+    dataset = _target(dataset, "review accept")
+    claim, found = accept(dataset, candidate, chapter, create_entities, disputed, with_ or [])
     out.print(f"accepted {candidate} as claim {claim.id} in {dataset}/claims/{chapter}.yaml", markup=False, highlight=False)
     for d in found:
         err.line(f"disagrees: {d.describe()}")
 
 
 @review_app.command("conflicts")
-def review_conflicts(dataset: ReviewDataset = Path("datasets/russia"), json_: AsJson = False) -> None:
-    """Claims of the dataset that disagree (same subject, predicate, object; another value, node or status)."""
+def review_conflicts(dataset: ReviewDataset = None, with_: WithDatasets = None, json_: AsJson = False) -> None:
+    """Claims of the dataset (and those it is built with) that disagree: same subject, predicate
+    and object; another value, node or status."""
     from chipwatch.dataset import load_dataset
     from chipwatch.review.conflicts import all_disagreements
+    from chipwatch.review.together import with_datasets
 
-    found = all_disagreements(load_dataset(dataset, claims=True).claims)
+    dataset = _target(dataset, "review conflicts")
+    found = all_disagreements([c for d in [*with_datasets(dataset, with_), dataset] for c in load_dataset(d, claims=True).claims])
     if json_:
         _json([{"claims": [d.new.id, d.old.id], "what": d.what, "text": d.describe()} for d in found])
         return
@@ -744,7 +761,7 @@ def review_conflicts(dataset: ReviewDataset = Path("datasets/russia"), json_: As
 
 
 @review_app.command("edit")
-def review_edit(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+def review_edit(candidate: str, dataset: ReviewDataset = None,
                 subject: str | None = None, predicate: str | None = None,
                 object_: Annotated[str | None, typer.Option("--object")] = None,
                 value: Annotated[str | None, typer.Option(help="a number, min-max, or text")] = None,
@@ -758,17 +775,17 @@ def review_edit(candidate: str, dataset: ReviewDataset = Path("datasets/russia")
                                  "status": status, "valid_from": valid_from}.items() if v is not None}
     if value is not None:
         changes["value"] = parse_value(value)
-    c = edit(dataset, candidate, changes)
+    c = edit(_target(dataset, "review edit"), candidate, changes)
     out.print(f"edited {c.id}: {c.subject} {c.predicate} {c.object or c.value}", markup=False, highlight=False)
 
 
 @review_app.command("reject")
-def review_reject(candidate: str, dataset: ReviewDataset = Path("datasets/russia"),
+def review_reject(candidate: str, dataset: ReviewDataset = None,
                   reason: Annotated[str | None, typer.Option(help="why (kept in the queue)")] = None) -> None:
     """Reject a candidate (it stays in the queue, marked rejected)."""
     from chipwatch.review import reject
 
-    reject(dataset, candidate, reason)
+    reject(_target(dataset, "review reject"), candidate, reason)
     out.print(f"rejected {candidate}", markup=False, highlight=False)
 
 

@@ -3,7 +3,10 @@
 A sentence and every name are compared in one form: NFKC, case folded, Traditional Chinese
 read as Simplified (names.normalize keys are Simplified), so 台積電 finds 台积电 too. Names of
 Latin or Cyrillic letters match whole words only; a Cyrillic name may carry a case ending
-(Микрона, Микроном). The longest name wins where two overlap."""
+(Микрона, Микроном). The longest name wins where two overlap. A short name in capitals
+(US, ARM, КНР) matches only in capitals, so "us" and "arm" are no mentions. Besides the
+entities' own names, the gazetteer knows the short forms in `aliases.yaml` (Treasury, US,
+Минфин США) for the entities it holds."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from chipwatch.names.normalize import has_han, to_simplified
+
+ALIASES = Path(__file__).parent / "aliases.yaml"
+CAPITALS_UP_TO = 5  # a name of this many letters or fewer, all capitals, matches only as written
 
 _WORD = re.compile(r"[a-z0-9\u00c0-\u024f\u0400-\u04ff]")  # what a Latin or Cyrillic name may not touch
 MIN_LEN = 2  # characters in a name's matching form; shorter names (single letters) are ignored
@@ -45,15 +52,35 @@ def fold(text: str) -> str:
     return folded.replace("ё", "е")
 
 
+@cache
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Entity id -> the short forms other texts call it by (aliases.yaml)."""
+    from chipwatch.dataset.yamlio import read_yaml
+
+    return {k: tuple(map(str, v)) for k, v in (read_yaml(ALIASES) or {}).items()}
+
+
+def _capitals(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return 0 < len(letters) <= CAPITALS_UP_TO and all(c.isupper() for c in letters)
+
+
 class Gazetteer:
     """Names of entities (id, type, names), indexed by their first character."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, str]]):
+    def __init__(self, entries: Iterable[tuple[str, str, str]], with_aliases: bool = True):
         self.names: dict[str, tuple[str, str]] = {}
+        self.cased: dict[str, str] = {}  # folded form -> the only way it may be written
+        entries = list(entries)
+        if with_aliases:
+            types = {e: t for e, t, _ in entries}
+            entries += [(e, types[e], a) for e, names in aliases().items() if e in types for a in names]
         for entity, typ, name in entries:
             form = fold(name.strip())
-            if len(form) >= MIN_LEN and not form.isdigit():
-                self.names.setdefault(form, (entity, typ))
+            if len(form) >= MIN_LEN and not form.isdigit() and form not in self.names:
+                self.names[form] = (entity, typ)
+                if _capitals(name.strip()):
+                    self.cased[form] = name.strip()
         self.first: dict[str, list[str]] = {}
         for form in sorted(self.names, key=len, reverse=True):
             self.first.setdefault(form[0], []).append(form)
@@ -91,7 +118,8 @@ class Gazetteer:
             hit = None
             if forms and (has_han(folded[i]) or i == 0 or not _WORD.match(folded, i - 1)):
                 for form in forms:
-                    if folded.startswith(form, i) and (end := self._end(folded, form, i + len(form))) is not None:
+                    if folded.startswith(form, i) and (end := self._end(folded, form, i + len(form))) is not None \
+                            and (form not in self.cased or sentence.startswith(self.cased[form], i)):
                         hit = (form, end)
                         break
             if hit:

@@ -4,7 +4,12 @@ the shapes of names not yet in the graph, and the patterns that propose claims.
 A pattern's `match` is a regular expression over the sentence with its mentions masked:
 `{S}` and `{O}` are entity mentions (subject, object), `{N}` a name not in the graph,
 `{V}` a figure (quantity, percent, purity or date; the predicate's value kind decides which),
-`{_}` a short gap (up to 40 characters, within one clause)."""
+`{_}` a short gap (up to 40 characters, within one clause), `{-}` such a gap that names no
+entity (so {O} is the entity nearest the verb).
+
+`refer` lists words that stand for an entity named before (implied subjects: "the company",
+"this rule", 該公司, компания): each maps to entity types, and reads as the entity of those
+types mentioned last in the document."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from chipwatch.model.vocabulary import vocabulary
 PATTERN_DIR = Path(__file__).parent / "patterns"
 STATUS_ORDER = ("speculated", "reported", "planned")
 _SLOTS = {"{N}": r"⟨N(?P<n>\d+)⟩", "{V}": r"⟨V(?P<v>\d+)⟩",
-          "{_}": r"[^。；;]{0,40}?"}
+          "{_}": r"[^。；;]{0,40}?", "{-}": r"(?:(?!⟨E)[^。；;]){0,40}?"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Language:
     names: tuple[tuple[str, re.Pattern], ...]
     patterns: tuple[Pattern, ...]
     ner: str | None = None  # an offline tagger for names not in the graph (ingest.ner.TAGGERS)
+    refer: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = ()  # words that stand for an entity named before
 
     def status(self, sentence: str) -> tuple[str, str | None]:
         """The status a sentence's cue gives (the dataset's mapping), and the cue."""
@@ -92,8 +98,15 @@ def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
         patterns.append(Pattern(p["id"], p["predicate"], _compile(p["match"], where, subject, object_), subject, object_, p.get("new_type"), p.get("status"),
                                 dict(p.get("qualifiers") or {})))
     ordered = tuple((s, tuple(cues[s])) for s in STATUS_ORDER if s in cues)
+    refer = []
+    for i, r in enumerate(doc.get("refer") or []):
+        if not isinstance(r, dict) or not {"match", "types"} <= set(r) or not isinstance(r["types"], list):
+            raise ChipwatchError(f"{path}: refer[{i}]: give match (a regular expression) and types (a list of entity types)")
+        if unknown := [t for t in r["types"] if t not in vocab.entity_types]:
+            raise ChipwatchError(f"{path}: refer[{i}]: unknown entity type '{unknown[0]}'; see model/vocabulary.yaml")
+        refer.append((_compile(r["match"], f"{path}: refer[{i}]"), tuple(r["types"])))
     from chipwatch.ingest.ner import TAGGERS
 
     if (ner := doc.get("ner")) is not None and ner not in TAGGERS:
         raise ChipwatchError(f"{path}: ner '{ner}' unknown; use one of {', '.join(TAGGERS)} or leave it out")
-    return Language(family, ordered, names, tuple(patterns), ner)
+    return Language(family, ordered, names, tuple(patterns), ner, tuple(refer))

@@ -166,17 +166,38 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
     return list(found.values())
 
 
+def implied(sentence: str, mentions: list[Mention], lang: Language, last: dict[str, Mention]) -> list[Mention]:
+    """The mentions of a sentence with its implied ones: a word that stands for an entity named
+    before ("the company", 該公司) as that entity; `last` is the entity last named per type."""
+    found = list(mentions)
+    for rx, types in lang.refer:
+        for m in rx.finditer(sentence):
+            named = [last[t] for t in types if t in last]
+            if named and all(m.end() <= x.start or m.start() >= x.end for x in found):
+                ref = max(named, key=lambda x: x.start)  # the latest, if several types could be meant
+                found.append(Mention(ref.entity, ref.type, m.start(), m.end(), m[0]))
+    return sorted(found, key=lambda x: x.start)
+
+
+def _remember(last: dict[str, Mention], mentions: list[Mention], order: int) -> None:
+    for m in mentions:
+        last[m.type] = Mention(m.entity, m.type, order, order, m.text)
+
+
 def ingest_document(doc: Document, source: str, gaz: Gazetteer, lang: str | None = None) -> Result:
     """Every candidate claim in a document, with locators `¶<paragraph> s<sentence>`."""
     tag = lang or language_of(doc.text)
     language = load_language(family(tag))
     out: list[Candidate] = []
     n_sent = n_ment = 0
+    last: dict[str, Mention] = {}
     for pi, para in enumerate(doc.paragraphs(), 1):
         for si, sentence in enumerate(split(para, tag), 1):
             n_sent += 1
-            mentions = gaz.find(sentence)
-            n_ment += len(mentions)
+            named = gaz.find(sentence)
+            n_ment += len(named)
+            mentions = implied(sentence, named, language, last) if language.refer else named
+            _remember(last, named, n_sent)
             for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}", mentions):
                 c.id = f"{source}-{len(out) + 1:04d}"
                 out.append(c)

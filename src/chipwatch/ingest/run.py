@@ -24,10 +24,13 @@ class Ingested:
 
 
 def ingest(path: Path | None, dataset: Path, source_id: str, lang: str | None = None, text: str | None = None,
-           meta: dict | None = None, gazetteer: Gazetteer | None = None) -> list[Ingested]:
+           meta: dict | None = None, gazetteer: Gazetteer | None = None,
+           extra: list[Path] | None = None) -> list[Ingested]:
     """Ingest a file, a folder (one source per file: `<source-id>-<file name>`) or `text`,
-    and queue the candidates for review beside `dataset`."""
+    and queue the candidates for review beside `dataset`; the gazetteer is the names of the
+    dataset's entities and of the datasets it is built with (its `builds_on`, and `extra`)."""
     from chipwatch.review.queue import add_source
+    from chipwatch.review.together import known_entities, with_datasets
 
     meta = {k: v for k, v in (meta or {}).items() if v is not None}
     if meta.get("kind", "report") not in KINDS:
@@ -35,7 +38,7 @@ def ingest(path: Path | None, dataset: Path, source_id: str, lang: str | None = 
     if not (Path(dataset) / "entities.yaml").exists():
         raise ChipwatchError(f"{dataset}: not a dataset folder (no entities.yaml); give the dataset the claims will join")
     ds = load_dataset(dataset)
-    gaz = gazetteer or Gazetteer.from_entities(ds.entities)
+    gaz = gazetteer or Gazetteer.from_entities([*known_entities(with_datasets(dataset, extra)).values(), *ds.entities])
     known = {s.id for s in ds.sources}
     if text is not None:
         docs = [(source_id, Document(text, "text"), "stdin")]

@@ -1,12 +1,12 @@
 """Accepting, editing and rejecting candidates: an accepted candidate becomes a claim in the
 dataset's YAML (validated first, with its quote checked against the text we hold), its
-source is added to `sources.yaml` and its text kept in `texts/`; a new entity it proposes is
-written only when the reviewer says so."""
+source is added to `sources.yaml` and its text kept in `texts/` (the source's `held` path is
+relative to the dataset folder); a new entity it proposes is written only when the reviewer
+says so. Claims may name entities of other datasets built with this one (`known`)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -15,14 +15,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from chipwatch.dataset import load_dataset
-from chipwatch.dataset.held import find_shared
-from chipwatch.dataset.validate import Validator
+from chipwatch.dataset.held import find_shared, squash
 from chipwatch.errors import ChipwatchError
 from chipwatch.ingest.pipeline import Candidate, slug
 from chipwatch.model.records import Claim, Entity, Source
 from chipwatch.review.conflicts import Disagreement, disagreements
 from chipwatch.review.files import appended, write_all
 from chipwatch.review.queue import Item, find
+from chipwatch.review.together import TogetherValidator, known_entities, with_datasets
 
 EDITABLE = ("subject", "predicate", "object", "value", "unit", "valid_from", "status", "qualifiers")
 
@@ -52,24 +52,25 @@ def claim_record(c: Candidate, claim_id: str) -> dict:
     return rec
 
 
+HELD_DIR = "texts"
+
+
 def _held(ds_root: Path, item: Item) -> tuple[Path, str, str]:
-    """Where the source's text goes in the dataset, its `held` path and its sha256."""
-    shared = find_shared(ds_root)
-    if shared is None:
-        raise ChipwatchError(f"{ds_root}: no shared folder found, so quotes could not be checked; set CHIPWATCH_SHARED "
-                             "to the folder that holds seeds/")
-    target = ds_root.resolve() / "texts" / f"{item.source['id']}.txt"
+    """Where the source's text goes in the dataset, its `held` path (relative to the dataset
+    folder) and its sha256."""
+    target = ds_root.resolve() / HELD_DIR / f"{item.source['id']}.txt"
     data = item.text_path.read_bytes()
-    return target, os.path.relpath(target, shared.resolve()), hashlib.sha256(data).hexdigest()
+    return target, f"{HELD_DIR}/{target.name}", hashlib.sha256(data).hexdigest()
 
 
-def _problems(v: Validator) -> str:
+def _problems(v: TogetherValidator) -> str:
     return "; ".join(p.message for p in v.report.problems[:3])
 
 
 def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_entities: bool = False,
-           disputed: bool = False) -> tuple[Claim, list[Disagreement]]:
-    """Write one candidate into the dataset as a claim; returns it and the claims it disagrees with."""
+           disputed: bool = False, extra: list[Path] | None = None) -> tuple[Claim, list[Disagreement]]:
+    """Write one candidate into the dataset as a claim; returns it and the claims it disagrees
+    with (in this dataset and in those it is built with: its `builds_on` and `extra`)."""
     item, cand = find(dataset, candidate_id)
     if cand.state != "pending":
         raise ChipwatchError(f"candidate {candidate_id} is {cand.state} already; only pending candidates can be accepted")
@@ -77,7 +78,10 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         raise ChipwatchError(f"--chapter {chapter!r}: not a file name; use lowercase letters, digits, '-' or '_'")
     root = Path(dataset)
     ds = load_dataset(root, claims=True)
-    entities = {e.id for e in ds.entities}
+    together = with_datasets(root, extra)
+    known = known_entities(together)
+    others = [c for d in together for c in load_dataset(d, claims=True).claims]
+    entities = {e.id for e in ds.entities} | set(known)
     new_entities = [e for e in cand.new_entities if e["id"] not in entities]
     if new_entities and not create_entities:
         shown = ", ".join(f"{e['id']} ({e['type']}, {e['name']!r})" for e in new_entities)
@@ -102,7 +106,7 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         write_all({text_target: item.text_path.read_text(encoding="utf-8")})
     try:
         check = replace(ds, sources=[*ds.sources, *([source] if source_new else [])], entities=[*ds.entities, *ents])
-        v = Validator(check, shared=find_shared(root))
+        v = TogetherValidator(check, shared=find_shared(root), known=known)
         if source_new:
             v.source(source)
         for e in ents:
@@ -111,7 +115,10 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         if v.report.problems:
             raise ChipwatchError(f"candidate {candidate_id} would not validate: {_problems(v)}; "
                                  f"fix it with `chipwatch review edit {candidate_id}` or reject it")
-        found = disagreements(claim, ds.claims)
+        if squash(cand.quote) not in squash(text_target.read_text(encoding="utf-8")):
+            raise ChipwatchError(f"candidate {candidate_id}: quote is not verbatim in the text of '{cand.source}': "
+                                 f"{cand.quote[:40]!r}…; the queue was changed by hand: re-run chipwatch ingest")
+        found = disagreements(claim, [*ds.claims, *others])
         texts = {ds.root / "claims" / f"{chapter}.yaml": appended(ds.root / "claims" / f"{chapter}.yaml",
                                                                   [record])}
         if source_new:

@@ -10,6 +10,17 @@ from pathlib import Path
 
 import yaml
 
+from chipwatch.dataset.held import find_shared
+
+
+def held_file(dataset: Path, held: str) -> Path | None:
+    """The file a source's `held` path names: in the dataset folder (texts/…), or else in the
+    shared folder (seeds/…, data/…); None when neither holds it."""
+    for base in (Path(dataset), find_shared(Path(dataset))):
+        if base is not None and (path := base / held).is_file():
+            return path
+    return None
+
 
 def dump(records: list[dict]) -> str:
     """Records as a YAML list a person can read and diff (key order kept, Unicode as is)."""

@@ -15,8 +15,9 @@ from chipwatch.review.conflicts import disagreements
 from chipwatch.review.queue import find
 
 
-def describe(dataset: Path, candidate_id: str) -> dict[str, Any]:
-    """The candidate's fields, its source, and the dataset's claims it disagrees with."""
+def describe(dataset: Path, candidate_id: str, extra: list[Path] | None = None) -> dict[str, Any]:
+    """The candidate's fields, its source, and the claims it disagrees with (of the dataset and
+    of those it is built with)."""
     item, cand = find(dataset, candidate_id)
     data = cand.to_dict()
     data["source_title"] = item.source.get("title")
@@ -25,8 +26,10 @@ def describe(dataset: Path, candidate_id: str) -> dict[str, Any]:
         claim = Claim(**claim_record(cand, "candidate"))
     except ValidationError:
         claim = None
-    ds = load_dataset(dataset, claims=True)
-    data["disagrees_with"] = [d.describe() for d in disagreements(claim, ds.claims)] if claim else []
+    from chipwatch.review.together import with_datasets
+
+    claims = [c for d in [dataset, *with_datasets(dataset, extra)] for c in load_dataset(d, claims=True).claims]
+    data["disagrees_with"] = [d.describe() for d in disagreements(claim, claims)] if claim else []
     return data
 
 
