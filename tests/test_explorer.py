@@ -232,7 +232,7 @@ def test_analysis_page_pages_filters_and_states_its_period(client):
     html = client.get("/analysis?kind=single_source&top=5&offset=5").text
     assert 'id="period"' in html and "as of 2024" in html and "Findings 6–10 of" in html and 'rel="prev"' in html
     zh = client.get("/analysis?lang=zh-TW&q=LONGi").text
-    assert "（2024）" in zh and "LONGi" in zh
+    assert "（2024 年）" in zh and "LONGi" in zh  # the year as the locale writes it
     api = client.get("/api/chokepoints?kind=single_source&top=3&offset=1&sort=rank").json()
     assert [f["rank"] for f in api] == [f["rank"] for f in client.get("/api/chokepoints?kind=single_source&top=4").json()][1:]
     assert client.get("/api/chokepoints?kind=nonsense").status_code == 422

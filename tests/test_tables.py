@@ -73,8 +73,9 @@ def test_claims_page_pages_sorts_filters_and_downloads(client, cw):
     html = client.get("/claims?lang=zh-TW&status=planned").text
     assert "<title>全部陳述 · " in html and 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=id&amp;format=csv"' in html
     assert 'href="/claims?status=planned&amp;lang=zh-TW&amp;sort=subject"' in html  # a header sorts, keeping the filter
-    assert '<select name="status"><option value=""></option><option>disputed</option>' in html  # few values: a list
-    assert '<option selected>planned</option>' in html
+    # few values: a list, each value said by its label in the page's language
+    assert '<select name="status"><option value=""></option><option value="disputed">有爭議</option>' in html
+    assert '<option value="planned" selected>計劃</option>' in html
 
 
 def test_lists_entries_and_diff(client, lists_db):

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from chipwatch import __version__
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Msg, say
 from chipwatch.server import pages, rest, yente
 from chipwatch.server.cache import ResponseCache
 from chipwatch.server.limits import BodyLimit
@@ -65,14 +66,14 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
                               "yente-compatible matching at POST /match/{dataset}.")
     app.state.chipwatch = st
 
-    def error(request: Request, status: int, message: str):
+    def error(request: Request, status: int, message):
         if wants_json(request):
-            return JSONResponse({"detail": message}, status_code=status)
+            return JSONResponse({"detail": say(message, pages.lang_of(request))}, status_code=status)
         return pages.error_page(request, status, message, False)
 
     @app.exception_handler(ChipwatchError)
     async def user_error(request: Request, exc: ChipwatchError):
-        return error(request, 404 if str(exc).startswith(NOT_FOUND) else 400, str(exc))
+        return error(request, 404 if str(exc).startswith(NOT_FOUND) else 400, getattr(exc, "msg", None) or str(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -80,7 +81,10 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc):
-        return error(request, 404, getattr(exc, "detail", None) or f"no page at {request.url.path}")
+        detail = getattr(exc, "detail", None)
+        if not detail or detail == "Not Found":  # Starlette's own: no route for this path
+            detail = Msg("error.no_page", path=request.url.path)
+        return error(request, 404, detail)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
@@ -94,6 +98,11 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):  # logged with its traceback by Starlette
+        if not wants_json(request):
+            try:
+                return pages.error_page(request, 500, Msg("error.server_failed"), False)
+            except Exception:  # noqa: BLE001 (the page itself failed: the plain answer below)
+                pass
         return JSONResponse({"detail": "the server failed on this request; its log says why"}, status_code=500)
 
     app.include_router(rest.router(allow_write))

@@ -12,14 +12,16 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
 from chipwatch.i18n import norm_lang, t, vocab
-from chipwatch.server import rest, tables, views
+from chipwatch.i18n.message import Msg, say
+from chipwatch.i18n.message import jsonable as said_in
+from chipwatch.server import rest, tables, views, wording
 from chipwatch.server.state import State
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -34,8 +36,23 @@ TITLES = {"home.html": "home.title", "search.html": "search.title", "graph.html"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
-env.filters["pct"] = lambda v: "—" if v is None else f"{v:.0%}"
 env.filters["cell"] = tables.cell_text
+
+
+def _in_lang(fn):
+    """A filter that takes the page's language from the template's context."""
+    return pass_context(lambda ctx, value, *args, **kw: fn(value, ctx.get("lang", "en"), *args, **kw))
+
+
+env.filters["pct"] = _in_lang(lambda v, lang, spec=".0%": "—" if v is None else wording.num(v, lang, spec))
+env.filters["num"] = _in_lang(wording.num)
+env.filters["day"] = _in_lang(wording.day)
+env.filters["country"] = _in_lang(wording.country)
+env.filters["language"] = _in_lang(wording.language)
+env.filters["name"] = _in_lang(lambda v, lang, known=None: wording.marked(v, lang, name=True, known=known))
+env.filters["foreign"] = _in_lang(lambda v, lang, known=None, tag="span": wording.marked(v, lang, tag=tag, known=known))
+env.filters["said"] = _in_lang(lambda v, lang, field="text": wording.said(v, field, lang))
+env.filters["short"] = wording.short
 env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
 
 
@@ -65,10 +82,12 @@ def own_path(path: str) -> str:
 
 def render(request: Request, template: str, data: dict, json_twin: bool, status: int = 200,
            title: str = "") -> Response:
-    """The page, or its JSON twin."""
+    """The page, or its JSON twin; every generated sentence in `data` (a `Msg`) said in the
+    page's language for both."""
+    lang = lang_of(request)
+    data = said_in(data, lang)
     if json_twin:
         return JSONResponse(data, status_code=status)
-    lang = lang_of(request)
     path = own_path(request.url.path)
     title = title or (t(TITLES[template], lang) if template in TITLES else "")
 
@@ -79,14 +98,15 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
         return path + ("?" + urlencode(params, doseq=True) if params else "")
 
     other = "en" if lang == "zh-TW" else "zh-TW"
-    query = {k: v for k, v in request.query_params.multi_items() if k != "lang"}
-    switch = path + "?" + urlencode([*query.items(), *([("lang", other)] if other != "en" else [])])
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = path + "?" + urlencode([*query, ("lang", other)])
     twin_query = urlencode(list(request.query_params.multi_items()))
     html = env.get_template(template).render(
         data=data, lang=lang, url=url, nav=NAV, path=path, switch=switch.rstrip("?"),
         twin=(path.rstrip("/") or "/index") + ".json" + ("?" + twin_query if twin_query else ""),
         title=title, t=lambda key, **kw: t(key, lang, **kw), vocab=lambda kind, key: vocab(kind, key, lang),
-        other_lang=other)
+        other_lang=other, page_lang=wording.PAGE_LANG[lang], other_page_lang=wording.PAGE_LANG[other],
+        label=lambda key, default: wording.label_or(key, lang, default), colon="：" if lang == "zh-TW" else ": ", comma="，" if lang == "zh-TW" else ", ")
     return HTMLResponse(html, status_code=status)
 
 
@@ -102,10 +122,16 @@ def table_page(request: Request, template: str, table: tables.Table, data: dict,
     return render(request, template, data, twin, title=title)
 
 
-def error_page(request: Request, status: int, message: str, json_twin: bool) -> Response:
+def error_page(request: Request, status: int, message, json_twin: bool) -> Response:
+    """An error in the page's language: its heading says what kind (not found, bad input, …);
+    `message` is a `Msg` said in that language, or a library's English line, shown marked as
+    English on a Chinese page."""
+    lang = lang_of(request)
     if json_twin:
-        return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, False, status, str(status))
+        return JSONResponse({"detail": say(message, lang)}, status_code=status)
+    heading = wording.label_or(f"error.title.{status}", lang, t("error.title", lang))
+    data = {"status": status, "heading": heading, "message": message, "english": isinstance(message, str)}
+    return render(request, "error.html", data, False, status, f"{status} {heading}")
 
 
 def router() -> APIRouter:
@@ -126,7 +152,7 @@ def router() -> APIRouter:
         entity_id = entity_id.removesuffix(".json")
         cw = st(request).cw
         if not cw.store.has_entity(entity_id):
-            return error_page(request, 404, t("error.no_entity", lang_of(request), id=entity_id), twin)
+            return error_page(request, 404, Msg("error.no_entity", id=entity_id), twin)
         data = views.entity(cw, entity_id, lang_of(request), as_of or None)
         return render(request, "entity.html", data, twin, title=data["name"])
 

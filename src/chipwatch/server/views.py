@@ -9,6 +9,7 @@ from chipwatch.frames import jsonable
 from chipwatch.i18n import name_in, vocab
 from chipwatch.i18n import t as t_
 from chipwatch.model.vocabulary import vocabulary
+from chipwatch.server import tables, wording
 from chipwatch.server.tables import Table
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
@@ -32,24 +33,59 @@ def source_titles(cw: Chipwatch) -> dict[str, str]:
     return cw.store.memo("source-titles", compute)
 
 
+def source_langs(cw: Chipwatch) -> dict[str, str]:
+    """Source id -> the language its text (and so its quotes and title) is written in."""
+    def compute() -> dict[str, str]:
+        return dict(cw.store.con.execute("SELECT id, coalesce(language, 'und') FROM sources").fetchall())
+    return cw.store.memo("source-langs", compute)
+
+
+def predicate_label(predicate: str, lang: str) -> str:
+    """A predicate's short label (its definition, in parentheses, left for a tooltip)."""
+    return wording.short(vocab("predicate", predicate, lang))
+
+
+def value_text(c: dict, lang: str) -> str | None:
+    """A claim's value as a reader sees it: the article's own words if it gives them, else
+    the number or range per locale with its unit's label, else the value's text."""
+    if c.get("as_written"):
+        return c["as_written"]
+    v, unit = c.get("value"), wording.unit(c.get("unit"), lang)
+    if v is None or v in ({}, []):
+        return None
+    if isinstance(v, dict) and ("min" in v or "max" in v):
+        lo, hi = v.get("min"), v.get("max")
+        shown = (f"{wording.num(lo, lang)}–{wording.num(hi, lang)}" if lo is not None and hi is not None
+                 else wording.num(lo if lo is not None else hi, lang))
+    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+        shown = wording.num(v, lang)
+    else:
+        return v if isinstance(v, str) else tables.cell_text(v)
+    return f"{shown} {unit}".strip() if unit else shown
+
+
 def claim_rows(cw: Chipwatch, items: list[dict], lang: str) -> list[dict]:
     """Claims with evidence, each with the display names, labels and source titles a page shows."""
-    names, titles = names_of(cw, lang), source_titles(cw)
+    names, titles, langs = names_of(cw, lang), source_titles(cw), source_langs(cw)
     ents = vocabulary().entity_qualifiers
     for c in items:
         c["subject_name"] = names.get(c["subject"], c["subject"])
         c["object_name"] = names.get(c["object"]) if c.get("object") else None
-        c["predicate_label"] = vocab("predicate", c["predicate"], lang)
+        c["predicate_label"] = predicate_label(c["predicate"], lang)
+        c["predicate_definition"] = vocab("predicate", c["predicate"], lang)
+        c["value_text"] = value_text(c, lang)
         # a label with a slot for the object ("遭…制裁") reads around it: subject 遭 object 制裁
         c["predicate_before"], _, c["predicate_after"] = c["predicate_label"].partition("…")
         c["status_label"] = vocab("status", c["status"], lang)
         quals = (c.get("qualifiers") or {}).items()
-        c["qualifier_links"] = [{"key": k, "label": vocab("qualifier", k, lang), "id": v, "name": names.get(v, v)}
-                                for k, v in quals if k in ents and isinstance(v, str)]
-        c["qualifier_text"] = [{"key": k, "label": vocab("qualifier", k, lang), "value": v}
+        c["qualifier_links"] = [{"key": k, "label": wording.short(vocab("qualifier", k, lang)), "id": v,
+                                 "name": names.get(v, v)} for k, v in quals if k in ents and isinstance(v, str)]
+        c["qualifier_text"] = [{"key": k, "label": wording.short(vocab("qualifier", k, lang)),
+                                "value": wording.qualifier_value(k, v, lang)}
                                for k, v in quals if not (k in ents and isinstance(v, str))]
         for e in c["evidence"]:
             e["source_title"] = titles.get(e["source"], e["source"])
+            e["source_lang"] = langs.get(e["source"], "und")
     return items
 
 
@@ -92,10 +128,38 @@ def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -
         g["claims"].append(c)
     view["name"] = name_in(lang, view["label_en"], view["label_zh"]) or view["id"]
     view["type_label"] = vocab("type", view["type"], lang)
+    titles, langs, names = source_titles(cw), source_langs(cw), names_of(cw, lang)
+    for i in view["identifiers"]:
+        i["source_title"], i["source_lang"] = titles.get(i["source"], i["source"]), langs.get(i["source"], "und")
+    for path in (view.get("ownership") or {}).get("chain", []):
+        for step in path:
+            step["owner_name"], step["asset_name"] = names.get(step["owner"], step["owner"]), names.get(step["asset"], step["asset"])
+    view["disagreements"] = disagreements_of(cw, entity_id, lang)
     view["groups"] = sorted(groups.values(), key=lambda g: (-len(g["claims"]), g["predicate"]))
     view["claim_count"] = len(items)
     view["status_counts"] = {s: sum(c["status"] == s for c in items) for s in STATUSES}
     return jsonable(view)
+
+
+def disagreements_of(cw: Chipwatch, entity_id: str, lang: str) -> list[dict]:
+    """The entity's claims that disagree with each other (review.conflicts), each pair side by
+    side: what differs, and each claim with its sources, dates and quotes."""
+    import json
+
+    from chipwatch.model.records import Claim
+    from chipwatch.review.conflicts import all_disagreements
+
+    records = [json.loads(r) for (r,) in cw.store.con.execute(
+        "SELECT record FROM claims WHERE subject = ? ORDER BY id", [entity_id]).fetchall()]
+    found = all_disagreements([Claim(**r) for r in records])
+    if not found:
+        return []
+    ids = sorted({c.id for d in found for c in (d.new, d.old)})
+    claims = cw.claims()
+    rows_by_id = {c["id"]: c for c in claim_rows(cw, cw.claims_with_evidence(claims[claims["id"].isin(ids)]), lang)}
+    return [{"what": d.what, "what_label": t_(f"entity.differs.{d.what}", lang),
+             "predicate_label": predicate_label(d.new.predicate, lang),
+             "claims": [rows_by_id[c.id] for c in (d.old, d.new) if c.id in rows_by_id]} for d in found]
 
 
 def bounded(g, limit: int = MAX_NODES):
@@ -165,7 +229,7 @@ def graph(cw: Chipwatch, lang: str, types: list[str] | None = None, statuses: li
     names, stage_of = names_of(cw, lang), stages_of(cw)
     keep = {n for n, d in g.nodes(data=True) if not types or d.get("type") in types or n == focus}
     edges = [{"data": {"id": d["claim"], "source": u, "target": v, "predicate": d["predicate"], "status": d["status"],
-                       "label": vocab("predicate", d["predicate"], lang)}}
+                       "label": predicate_label(d["predicate"], lang)}}
              for u, v, d in g.edges(data=True) if u in keep and v in keep]
     linked = {e["data"][k] for e in edges for k in ("source", "target")} | ({focus} if focus else set())
     stage_label = {**{st: vocab("tag", f"chapter:{st}", lang) for st in STAGES}, "other": t_("graph.stage_other", lang)}
@@ -218,21 +282,27 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25, 
         d["subject_name"] = names.get(d.get("subject"), d.get("subject")) if d.get("subject") else None
         return d
 
+    def sentences(f, d: dict) -> dict:
+        """The finding's sentence and reason in `lang` beside the module's English fields."""
+        d["text"] = wording.said(f, "sentence", lang)
+        d["reason_text"] = wording.said(f, "reason", lang, msg="reason_msg") if hasattr(f, "reason") else None
+        return d
+
     found = chokepoints(cw.store, as_of, home=country)
     page, matching = select(found, kind, q, sort, offset, top)
     try:
-        gaps, gap_error = [named(g.to_dict()) for g in gap(cw.store, as_of, country)], None
+        gaps, gap_error = [sentences(g, named(g.to_dict())) for g in gap(cw.store, as_of, country)], None
     except ChipwatchError as exc:  # a store built without datasets/reference
         gaps, gap_error = [], str(exc)
     return jsonable({
         "as_of": as_of, "country": country,
-        "chokepoints": [named(f.to_dict()) for f in page], "chokepoint_count": len(found),
+        "chokepoints": [sentences(f, named(f.to_dict())) for f in page], "chokepoint_count": len(found),
         "chokepoint_matching": matching, "offset": offset, "top": top, "kind": kind, "q": q, "sort": sort,
         "kinds": list(KINDS), "sorts": list(SORTS),
         "next_offset": offset + top if offset + top < matching else None,
         "previous_offset": max(offset - top, 0) if offset else None,
         "gap": gaps, "gap_error": gap_error,
-        "check": [f.to_dict() for f in check(cw.store, "info")],
+        "check": [{**f.to_dict(), "text": wording.said(f, "message", lang)} for f in check(cw.store, "info")],
     })
 
 
@@ -355,7 +425,7 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
 
 def claims_table(cw: Chipwatch, lang: str, extra: dict | None = None) -> Table:
     """Every claim, one row each: who, what, whom or what value, when, how sure, which sources."""
-    names = names_of(cw, lang)
+    names, titles, langs = names_of(cw, lang), source_titles(cw), source_langs(cw)
     sources: dict[str, list[str]] = {}
     for cid, src in cw.store.con.execute("SELECT DISTINCT claim_id, source FROM evidence ORDER BY claim_id, source").fetchall():
         sources.setdefault(cid, []).append(src)
@@ -363,7 +433,12 @@ def claims_table(cw: Chipwatch, lang: str, extra: dict | None = None) -> Table:
     for c in jsonable(rows(cw.claims())):
         value = c.get("as_written") or c.get("value_text") or c.get("value")
         out.append({"id": c["id"], "subject": c["subject"], "subject_name": names.get(c["subject"], c["subject"]),
-                    "predicate": c["predicate"], "predicate_label": vocab("predicate", c["predicate"], lang),
+                    "predicate": c["predicate"], "predicate_label": predicate_label(c["predicate"], lang),
+                    "predicate_definition": vocab("predicate", c["predicate"], lang),
+                    "value_text": value_text(c, lang), "unit_label": wording.unit(c.get("unit"), lang),
+                    "chapter_label": chapter_label(c.get("chapter"), lang),
+                    "source_names": [{"id": s, "title": titles.get(s, s), "lang": langs.get(s, "und")}
+                                     for s in sources.get(c["id"], [])],
                     "object": c.get("object"), "object_name": names.get(c["object"]) if c.get("object") else None,
                     "value": value if value not in ({}, []) else None, "unit": c.get("unit"), "status": c["status"],
                     "valid_from": c.get("valid_from"), "valid_to": c.get("valid_to"), "chapter": c.get("chapter"),
@@ -371,6 +446,14 @@ def claims_table(cw: Chipwatch, lang: str, extra: dict | None = None) -> Table:
     return Table("claims", ["id", "subject", "predicate", "object", "value", "unit", "status", "valid_from", "valid_to",
                             "chapter", "sources"], out, ("subject", "predicate", "object", "status", "chapter", "sources"),
                  "id", extra or {})
+
+
+def chapter_label(chapter: str | None, lang: str) -> str | None:
+    """A chapter of the dataset by its heading (the vocabulary's chapter tag, else ui.yaml)."""
+    if not chapter:
+        return None
+    got = vocab("tag", f"chapter:{chapter}", lang)
+    return got if got != f"chapter:{chapter}" else wording.label_or(f"chapter.{chapter}", lang, chapter)
 
 
 def lists_table(cw: Chipwatch) -> Table:
