@@ -319,3 +319,28 @@ def test_precision_and_recall_on_an_annotated_text(tmp_path):
                                        encoding="utf-8")
     with pytest.raises(ChipwatchError, match=r"claims\[0\]: sentence is not in the text"):
         evaluate_annotated(tmp_path / "bad.yaml", gaz)
+
+
+def test_a_claim_the_patterns_missed_is_added_by_hand_with_its_quote(tmp_path, monkeypatch):
+    from chipwatch.review.add import add
+
+    monkeypatch.chdir(tmp_path)
+    _, second = _second(tmp_path)
+    (second / "claims" / "export-controls.yaml").write_text("# claims on review\n[]\n", encoding="utf-8")
+    text = tmp_path / "rule.txt"
+    text.write_text("Background.\n\nThe rule adds entities. It names Nitol as a supplier of Mikron.\n", encoding="utf-8")
+    assert ingest(text, second, "rule")[0].result.candidates == []
+    with pytest.raises(ChipwatchError, match="not verbatim in the text of 'rule'"):
+        add(second, "rule", "It names Nitol as the supplier", {"subject": "nitol", "predicate": "supplies", "object": "mikron"})
+    with pytest.raises(ChipwatchError, match="no source 'absent' in the review queue"):
+        add(second, "absent", "x", {"subject": "nitol", "predicate": "supplies"})
+    c = add(second, "rule", "It names  Nitol as a supplier of Mikron.", {"subject": "nitol", "predicate": "supplies", "object": "mikron"})
+    assert (c.id, c.locator, c.pattern, c.state) == ("rule-0001", "¶2 s2", "by-hand", "pending")
+    claim, _ = accept(second, c.id, chapter="export-controls")
+    written = (second / "claims" / "export-controls.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# claims on review\n- id: nitol-supplies-mikron-rule\n")  # the empty list goes, comments stay
+    _, report = validate_together(second)
+    assert report.ok and report.quotes_checked == 1
+    r = run_cli("review", "add", "rule", "--dataset", str(second), "--quote", "The rule adds entities.",
+                "--subject", "nitol", "--predicate", "supplies", "--object", "mikron")
+    assert r.code == 0 and "queued rule-0002 (¶2 s1)" in r.out, r

@@ -682,7 +682,7 @@ def ingest(path: Annotated[str, typer.Argument(help="a .txt/.html/.pdf file, a f
                   markup=False, highlight=False)
 
 
-review_app = typer.Typer(help="Review candidate claims: list, show, accept, edit, reject.", no_args_is_help=True)
+review_app = typer.Typer(help="Review candidate claims: list, show, accept, edit, reject, add.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 ReviewDataset = Annotated[Path | None, typer.Option("--dataset", help="the dataset whose queue to review (required)")]
 
@@ -777,6 +777,27 @@ def review_edit(candidate: str, dataset: ReviewDataset = None,
         changes["value"] = parse_value(value)
     c = edit(_target(dataset, "review edit"), candidate, changes)
     out.print(f"edited {c.id}: {c.subject} {c.predicate} {c.object or c.value}", markup=False, highlight=False)
+
+
+@review_app.command("add")
+def review_add(source: Annotated[str, typer.Argument(help="a queued source's id")],
+               quote: Annotated[str, typer.Option(help="the words of the text that say it, verbatim")],
+               subject: Annotated[str, typer.Option(help="entity id")],
+               predicate: Annotated[str, typer.Option(help="a predicate of model/vocabulary.yaml")],
+               dataset: ReviewDataset = None,
+               object_: Annotated[str | None, typer.Option("--object", help="entity id")] = None,
+               value: Annotated[str | None, typer.Option(help="a number, min-max, or text")] = None,
+               unit: str | None = None, status: str = "fact",
+               valid_from: Annotated[str | None, typer.Option("--valid-from")] = None) -> None:
+    """Queue a claim the patterns missed, with its quote from the source's text (then accept it)."""
+    from chipwatch.review.add import add
+    from chipwatch.review.show import parse_value
+
+    fields = {"subject": subject, "predicate": predicate, "object": object_, "unit": unit, "status": status,
+              "valid_from": valid_from, "value": parse_value(value) if value is not None else None}
+    c = add(_target(dataset, "review add"), source, quote, fields)
+    out.print(f"queued {c.id} ({c.locator}): {c.subject} {c.predicate} {c.object or c.value}; "
+              f"`chipwatch review accept {c.id} --dataset {dataset}` to write it", markup=False, highlight=False)
 
 
 @review_app.command("reject")

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from chipwatch.dataset import load_dataset
@@ -125,6 +126,9 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
             texts[ds.root / "sources.yaml"] = appended(ds.root / "sources.yaml", [source.model_dump(exclude_none=True)])
         if ents:
             texts[ds.root / "entities.yaml"] = appended(ds.root / "entities.yaml", [e.model_dump(exclude_defaults=True) for e in ents])
+        for path, text in texts.items():
+            if not isinstance(yaml.safe_load(text), list):  # what the loader will read back: a list of records
+                raise ChipwatchError(f"{path}: adding the claim would not leave a YAML list of records; fix the file by hand")
         cand.state, cand.claim_id = "accepted", claim.id
         item.save(texts)
     except BaseException:

@@ -5,6 +5,7 @@ already moved get their old text back (a failure half-way leaves the files as th
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -30,8 +31,8 @@ def dump(records: list[dict]) -> str:
 def appended(path: Path, records: list[dict]) -> str:
     """The text of a YAML list file with `records` added at its end (comments kept)."""
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if old.strip() in ("[]",):
-        old = ""
+    if records and re.fullmatch(r"(?:\s*#[^\n]*\n)*\s*\[\]\s*", old):  # an empty list, perhaps under comments
+        old = old[:old.rindex("[]")]
     sep = "" if not old or old.endswith("\n") else "\n"
     return old + sep + dump(records) if records else old
 
