@@ -39,7 +39,7 @@ def test_the_checker_finds_english_and_spares_names_codes_quotes():
 
 
 def test_every_scenario_and_trade_label_has_both_languages():
-    for stem in ("scenario",):
+    for stem in ("scenario", "trade"):
         labels = _part(stem)
         assert labels, stem
         for key, text in labels.items():
@@ -138,3 +138,125 @@ def render_msg(code: str) -> str:
 
 def _intervention_lines(res: dict) -> set[str]:
     return {say(e, "zh-TW").strip() for e in res.get("intervention_msgs") or res["interventions"]}
+
+
+# -- trade ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def trade_db(russia_db, tmp_path_factory):
+    """The bundled store with the synthetic EU exports and Kazakhstan's imports (test_trade's fixture data)."""
+    import shutil
+
+    from test_trade import synthetic_csvs
+
+    from chipwatch.trade.store import import_trade
+
+    folder = tmp_path_factory.mktemp("trade-i18n")
+    db = folder / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    synthetic_csvs(folder / "csv")
+    import_trade(db, "eurostat-csv", folder / "csv")
+    return db
+
+
+@pytest.fixture(scope="module")
+def trade_results(trade_db):
+    from chipwatch.trade.breaks import breaks
+    from chipwatch.trade.engine import FlowEngine
+    from chipwatch.trade.mirror import mirror
+    from chipwatch.trade.spikes import spikes
+
+    with FlowEngine.for_store(trade_db) as eng:
+        return spikes(eng, "TOTAL", "RU", origin="EU27"), mirror(eng, "KZ", "EU27"), breaks(eng, "TOTAL")
+
+
+def trade_msgs(trade_results) -> list[tuple[str, Msg]]:
+    from chipwatch.trade.breaks import to_dicts
+
+    s, m, b = trade_results
+    d, md = s.to_dict(), m.to_dict()
+    out = [("spikes", d["msg"])] + [("partner", p["msg"]) for p in d["partners"]]
+    out += [("trend", p["trend_msg"]) for p in d["partners"]]
+    out += [("mirror", x) for x in md["msgs"]] + [("flag", y["flag_msg"]) for y in md["years"]]
+    out += [("break", x["msg"]) for x in to_dicts(b)]
+    return out
+
+
+def test_trade_findings_in_both_languages(trade_results):
+    said = {where: [] for where, _ in trade_msgs(trade_results)}
+    for where, msg in trade_msgs(trade_results):
+        zh = say(msg, "zh-TW")
+        assert not english_runs(zh), (where, zh)
+        said[where].append((say(msg, "en"), zh))
+    en, zh = said["spikes"][0]
+    offset = trade_results[0].offset_pct
+    assert en == f"roundabout: Armenia and Kazakhstan rise while Russia falls; their rise makes up {offset:.1f}% of the fall"
+    assert zh == f"迂迴轉口：俄羅斯減少的同時，亞美尼亞和哈薩克增加；其增幅相當於俄羅斯降幅的 {offset:.1f}%"
+    en, zh = said["mirror"][0]
+    assert en.startswith("2022: Kazakhstan declared 60% of what European Union (27 countries, from 2020) reports it shipped (€")
+    assert zh.startswith("2022 年：哈薩克申報的進口僅為歐盟（27 國，2020 年起）所報出口的 60%（€")
+    breaks = dict(said["break"])
+    assert any(e.startswith("Russia, TOTAL: a structural break at Feb 2022") and "moves down" in e for e in breaks)
+    assert any(z.startswith("俄羅斯（TOTAL）：2022年2月出現結構性轉折") and "平均水準下移" in z for z in breaks.values())
+
+
+def test_trade_charts_in_chinese(trade_results):
+    import json
+
+    from chipwatch.trade.charts import growth_chart, mirror_chart, spikes_chart
+
+    s, m, _ = trade_results
+    for chart in (spikes_chart, growth_chart, mirror_chart):
+        result = m if chart is mirror_chart else s
+        en, zh = chart(result), chart(result, lang="zh-TW")
+        texts = _chart_texts(zh)
+        assert texts and not [t for t in texts if english_runs(t)], [t for t in texts if english_runs(t)]
+        assert json.dumps(en) != json.dumps(zh)
+    zh = spikes_chart(s, lang="zh-TW")
+    assert zh["title"]["text"] == "TOTAL：輸往各目的地的流量（基期 2020–2021）"
+    assert zh["layer"][0]["encoding"]["y"]["title"] == "金額（歐元，對數尺度）"
+    names = {v["name"] for d in zh["datasets"].values() for v in d if "name" in v}
+    assert names == {"俄羅斯", "哈薩克", "亞美尼亞", "喬治亞"}
+    roles = {v["role"] for d in zh["datasets"].values() for v in d if "role" in v}
+    assert roles == {"目的國", "迂迴轉口", "其他"}
+    assert spikes_chart(s)["title"]["text"] == "TOTAL: flows to each destination, baseline 2020-2021"
+
+
+def _chart_texts(spec) -> list[str]:
+    """Every title, axis title, legend title and data label a reader sees in a Vega-Lite spec."""
+    out = []
+    if isinstance(spec, dict):
+        for k, v in spec.items():
+            if k in ("title", "text", "subtitle") and isinstance(v, str):
+                out.append(v)
+            elif k in ("name", "role", "side", "flag", "trend") and isinstance(v, str):
+                out.append(v)
+            else:
+                out += _chart_texts(v)
+    elif isinstance(spec, list):
+        for v in spec:
+            out += _chart_texts(v)
+    return out
+
+
+def test_trade_cli_speaks_chinese(trade_db):
+    from conftest import run_cli
+
+    r = run_cli("trade", "spikes", "--product", "TOTAL", "--target", "RU", "--from", "EU", "--lang", "zh-TW", db=trade_db,
+                env={"COLUMNS": "240"})
+    assert r.code == 0, r
+    assert "目的地" in r.out and "哈薩克 (KZ)" in r.out and "俄羅斯 (RU) ← 目的國" in r.out
+    assert "迂迴轉口：俄羅斯減少的同時，亞美尼亞和哈薩克增加" in r.out
+    for line in r.out.splitlines():
+        assert not english_runs(line), line
+    r = run_cli("trade", "mirror", "--reporter", "KZ", "--partner", "EU", "--lang", "zh-TW", db=trade_db,
+                env={"COLUMNS": "240"})
+    assert r.code == 0 and "低於區間" in r.out and "2022 年：哈薩克申報的進口僅為" in r.out, r
+    r = run_cli("trade", "spikes", "--product", "TOTAL", "--target", "RU", "--from", "EU", "--json", "--lang", "zh-TW",
+                db=trade_db)
+    import json
+
+    data = json.loads(r.out)
+    assert data["msg"].startswith("迂迴轉口") and data["target_label"] == "俄羅斯" and data["target_name"] == "Russia"
+    r = run_cli("trade", "breaks", "--product", "TOTAL", db=trade_db)
+    assert r.code == 0 and "Chow test at 2022-02" in r.out, r

@@ -61,6 +61,13 @@ def _points(spec: dict) -> dict[tuple[str, str], float | None]:
     return {(v["dest"], v["period"]): v["value"] for d in spec["datasets"].values() for v in d if "dest" in v}
 
 
+def _line_breaks(svg: str, field: str) -> dict[str, int]:
+    """Each drawn line's name (by its tooltip field) and how often it breaks (moves to a new point)."""
+    paths = re.findall(rf'<path aria-label="[^"]*{field}: ([^";]+)[^"]*" role="graphics-symbol" '
+                       r'aria-roledescription="line mark" d="([^"]+)"', svg)
+    return {name: d.count("M") - 1 for name, d in paths}
+
+
 def test_unpublished_months_are_gaps_not_the_floor(gappy):
     from vl_convert import vegalite_to_svg
 
@@ -80,10 +87,10 @@ def test_unpublished_months_are_gaps_not_the_floor(gappy):
     assert layer["mark"]["invalid"] == "break-paths-filter-domains" and layer["encoding"]["y"]["scale"]["type"] == "log"
     # drawn: Kazakhstan's line breaks at June 2022 (a new M), Russia's only ends early
     svg = vegalite_to_svg(spec)
-    paths = re.findall(r'<path aria-label="[^"]*name: ([^";]+)[^"]*" role="graphics-symbol" aria-roledescription="line mark" '
-                       r'd="([^"]+)"', svg)
-    breaks = {name: d.count("M") - 1 for name, d in paths}
-    assert breaks == {"Kazakhstan": 1, "Russia": 0}, breaks
+    assert _line_breaks(svg, "destination") == {"Kazakhstan": 1, "Russia": 0}
+    # the same lines in Chinese: the countries by their Chinese names, the gaps where they were
+    zh = vegalite_to_svg(spikes_chart(found, lang="zh-TW"))
+    assert _line_breaks(zh, "目的地") == {"哈薩克": 1, "俄羅斯": 0}
     # a 0, which a log scale cannot draw, is a gap too (not a floor, not a broken axis)
     from dataclasses import replace
 
@@ -106,6 +113,8 @@ def test_the_chart_says_the_share_of_confidential_cells(gappy):
     subtitle = spikes_chart(found)["title"]["subtitle"]
     assert subtitle.startswith(f"{hidden} of {cells} cells ({100 * hidden / cells:.1f}%) confidential"), subtitle
     assert f"{100 * hidden / cells:.1f}%" in vegalite_to_svg(spikes_chart(found))
+    zh = spikes_chart(found, lang="zh-TW")["title"]["subtitle"]
+    assert zh.startswith(f"{cells} 個資料格中有 {hidden} 個（{100 * hidden / cells:.1f}%）為機密或尚未公布"), zh
 
 
 def test_the_trade_page_draws_the_gaps_and_the_share(gappy):

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Msg
 from chipwatch.trade import normalise, sql
 from chipwatch.trade.engine import FlowEngine
 from chipwatch.trade.spikes import _one_currency
@@ -43,6 +44,17 @@ class Break:
     shift: float | None  # change of mean log level
     significant: bool
     direction: str  # up | down | none
+    at: str = ""  # the break month tested, YYYY-MM
+
+
+    def msg(self) -> Msg:
+        """The test's result as a sentence: a break at its month, its direction and the levels."""
+        who, month = normalise.country_label(self.dest), self.at
+        if not self.significant:
+            return Msg("trade.finding.no_break", who=who, group=self.group, month=month)
+        return Msg("trade.finding.break", who=who, group=self.group, month=month, f=self.f, p=f"{self.p:.3g}",
+                   direction=Msg(f"trade.direction.{self.direction}"), before=f"{self.mean_before:,.0f}",
+                   after=f"{self.mean_after:,.0f}")
 
 
 def _rss(x: np.ndarray, y: np.ndarray) -> float:
@@ -106,10 +118,12 @@ def breaks(engine: FlowEngine, product: str, by: str = "product", origin: str | 
         sig = bool(test and test[1] < alpha)
         out.append(Break(dest, normalise.country_name(dest), grp, split, len(span) - split,
                          test[0] if test else None, test[1] if test else None, float(before.mean()),
-                         float(after.mean()), shift, sig, ("up" if shift > 0 else "down") if sig else "none"))
+                         float(after.mean()), shift, sig, ("up" if shift > 0 else "down") if sig else "none",
+                         f"{at[0]}-{at[1]:02d}"))
     out.sort(key=lambda b: (b.group, b.p if b.p is not None else 2.0, b.dest))
     return out
 
 
 def to_dicts(found: list[Break]) -> list[dict]:
-    return [asdict(b) for b in found]
+    """The tests as JSON-able data; `label` and `msg` say the destination and the result in either language."""
+    return [{**asdict(b), "label": normalise.country_label(b.dest), "msg": b.msg()} for b in found]

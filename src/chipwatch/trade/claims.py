@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Money, Msg, Name
 from chipwatch.model.records import Claim, Entity, Evidence, Source
 from chipwatch.store.imports import import_dataset, known_entities
 from chipwatch.store.read import Store
@@ -142,6 +143,7 @@ def derive(db: str | Path, result: Spikes, used: list[str], found_breaks: list[B
     origin = normalise.country_name(result.origin) if result.origin else "all reporters"
     chow = {b.dest: b for b in found_breaks or []}
     files = ", ".join(Path(imports[s][2]).name for s in used if s in imports)
+    said = []
     for g in result.roundabout:
         via = _country_entity(g.dest, by_iso, merged, new)
         years = "; ".join(f"{y} {_money(v, cur)}" for y, v in sorted(g.yearly.items()))
@@ -169,6 +171,9 @@ def derive(db: str | Path, result: Spikes, used: list[str], found_breaks: list[B
                                f"destination {g.name}, {result.baseline[0]}-{result.period[1]}", quote=quote_data),
                       Evidence(source=METHOD.id, locator=f"chipwatch trade spikes --product {result.product} --target "
                                f"{result.target} --baseline {base} --period {period} ({result.engine})", quote=figures)]))
+        said.append(Msg("trade.finding.via", product=Name(product.names.get("en"), product.names.get("zh-Hant")),
+                        via=g.label, target=t.label, current=Money(g.current_year, cur), base=Money(g.base_year, cur),
+                        tcurrent=Money(t.current_year, cur), tbase=Money(t.base_year, cur), period=period, baseline=base))
     entities.update(new)
     used_ids = {i for c in claims for i in (c.subject, c.object, c.qualifiers.get("to")) if i}
     entities = {k: e for k, e in entities.items() if k in used_ids}  # none left over from replaced claims
@@ -184,4 +189,4 @@ def derive(db: str | Path, result: Spikes, used: list[str], found_breaks: list[B
     counts = import_dataset(db, ds)
     written = [c for c in claims if c.id.startswith(prefix)]
     return {"dataset": DATASET, "claims": [json.loads(c.model_dump_json(exclude_none=True)) for c in written],
-            "counts": counts, "entities_created": sorted(new)}
+            "counts": counts, "entities_created": sorted(new), "msgs": said}

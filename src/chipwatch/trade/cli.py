@@ -17,6 +17,9 @@ import typer
 from chipwatch.console import err, out, table
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import jsonable
+from chipwatch.i18n import norm_lang
+from chipwatch.i18n.message import Msg, say
+from chipwatch.i18n.message import jsonable as said
 
 trade_app = typer.Typer(help="Trade statistics: import flows (Eurostat, Comtrade, BACI); find re-export (gray channel) "
                              "routes — spikes, mirror gaps, structural breaks; write findings as claims.",
@@ -31,6 +34,7 @@ Chart = Annotated[Path | None, typer.Option("--chart", help="also write the char
 Origin = Annotated[str | None, typer.Option("--from", help="the reporting side: a country or EU (default: every country)")]
 Flow = Annotated[str, typer.Option("--flow", help="export: flows the origin reports by destination; "
                                                   "import: flows destinations report from the origin")]
+Lang = Annotated[str, typer.Option("--lang", help="language of tables, findings and charts: en or zh-TW")]
 
 
 def _db() -> Path:
@@ -40,8 +44,13 @@ def _db() -> Path:
     return default_db_path(root.State.db)
 
 
-def _json(data) -> None:
-    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2, default=str) + "\n")
+def _json(data, lang: str = "en") -> None:
+    """Data as JSON, every sentence and name in it said in `lang`."""
+    sys.stdout.write(json.dumps(jsonable(said(data, lang)), ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _t(code: str, lang: str, **values) -> str:
+    return Msg(code, **values).text(lang)
 
 
 def _chart(path: Path | None, spec: dict) -> None:
@@ -147,35 +156,34 @@ def trade_spikes(product: Product, target: Annotated[str, typer.Option("--target
                  origin: Origin = None, flow: Flow = "export",
                  threshold: Annotated[float, typer.Option(help="log growth that counts as rising (ln 1.5 = +50 %)")] = math.log(1.5),
                  currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
-                 json_: AsJson = False) -> None:
+                 json_: AsJson = False, lang: Lang = "en") -> None:
     """Growth per destination against a baseline (log growth, seasonal z-score) and the roundabout pattern."""
 
     from chipwatch.trade.charts import spikes_chart
 
+    lang = norm_lang(lang)
     eng, result = _spikes(engine, product, target, baseline, period, origin, flow, threshold, currency, source)
     eng.close()
-    _chart(chart, spikes_chart(result))
-    if json_:
-        _json(result.to_dict())
-        return
+    _chart(chart, spikes_chart(result, lang=lang))
     d = result.to_dict()
-    t = table("destination", f"baseline/yr ({result.currency})", f"period/yr ({result.currency})", "log growth", "change",
-              "trend", "z mean", "z max", "months z≥2", "confidential", "roundabout",
-              title=f"{result.product} {result.flow}s from {d['origin_name']} by destination: {d['baseline']} → {d['period']} "
-                    f"({result.engine})", title_justify="left")
+    if json_:
+        _json(d, lang)
+        return
+    cols = ["destination", "base_year", "current_year", "log_growth", "change", "trend", "z_mean", "z_max", "z_months",
+            "confidential", "roundabout"]
+    t = table(*[_t(f"trade.col.{c}", lang, currency=result.currency) for c in cols],
+              title=_t("trade.table.spikes", lang, product=result.product, flow=Msg(f"trade.flow.{result.flow}"),
+                       origin=d["origin_label"], baseline=d["baseline"], period=d["period"], engine=result.engine),
+              title_justify="left")
     for g in result.growth:
-        t.add_row(f"{g.name} ({g.dest})" + (" ← target" if g.is_target else ""), _money(g.base_year), _money(g.current_year),
-                  _num(g.log_growth), _num(g.change_pct, "+.0f") + ("%" if g.change_pct is not None else ""), g.trend,
-                  _num(g.z_mean), _num(g.z_max), str(g.z_months) if g.z_mean is not None else "—", f"{g.hidden:,}",
-                  "yes" if g.roundabout else "")
+        who = f"{say(g.label, lang)} ({g.dest})"
+        t.add_row(_t("trade.target_mark", lang, who=who) if g.is_target else who, _money(g.base_year), _money(g.current_year),
+                  _num(g.log_growth), _num(g.change_pct, "+.0f") + ("%" if g.change_pct is not None else ""),
+                  say(Msg(f"trade.trend.{g.trend}"), lang), _num(g.z_mean), _num(g.z_max),
+                  str(g.z_months) if g.z_mean is not None else "—", f"{g.hidden:,}",
+                  _t("trade.yes", lang) if g.roundabout else "")
     out.print(t)
-    if result.roundabout:
-        offset = result.offset_pct
-        out.print(f"roundabout: {', '.join(g.name for g in result.roundabout)} rise while {result.target_growth.name} falls"
-                  + (f"; their rise makes up {offset:.1f} % of the fall" if offset is not None else ""), markup=False)
-    else:
-        out.print("no roundabout pattern: " + ("the target's flows did not fall" if result.target_growth.trend not in
-                                               ("falling", "stopped") else "no third country's flows rose"), markup=False)
+    out.print(say(result.finding(), lang), markup=False)
 
 
 def _band(text: str) -> tuple[float, float]:
@@ -193,7 +201,7 @@ def trade_mirror(reporter: Annotated[str, typer.Option("--reporter", help="the i
                  years: Annotated[str | None, typer.Option(help="years to compare, e.g. 2019-2023 (default: all)")] = None,
                  band: Annotated[str, typer.Option(help="accepted imports/exports ratio (CIF/FOB): low,high")] = "0.95,1.15",
                  currency: Currency = None, source: Source = None, engine: Engine = "duckdb", chart: Chart = None,
-                 json_: AsJson = False) -> None:
+                 json_: AsJson = False, lang: Lang = "en") -> None:
     """Mirror gaps: the partner's reported exports (FOB) against the reporter's imports (CIF), by year."""
     from chipwatch.trade import normalise
     from chipwatch.trade.charts import mirror_chart
@@ -203,18 +211,24 @@ def trade_mirror(reporter: Annotated[str, typer.Option("--reporter", help="the i
     with _engine(engine) as eng:
         result = mirror(eng, normalise.side(reporter, "--reporter"), normalise.side(partner, "--partner"),
                         normalise.product_option(product), span, _band(band), currency, source)
-    _chart(chart, mirror_chart(result))
-    if json_:
-        _json(result.to_dict())
-        return
+    lang = norm_lang(lang)
+    _chart(chart, mirror_chart(result, lang=lang))
     d = result.to_dict()
-    t = table("year", f"exports by {d['partner_name']} (FOB)", f"imports by {d['reporter_name']} (CIF)", "ratio M/X",
-              "gap (M − X)", "months X/M", "flag", title=f"mirror, {result.product}, {result.currency}; band "
-              f"{result.band[0]}–{result.band[1]} ({result.engine})", title_justify="left")
-    for y in result.years:
+    if json_:
+        _json(d, lang)
+        return
+    t = table(_t("trade.col.year", lang), _t("trade.col.exports_by", lang, who=d["partner_label"]),
+              _t("trade.col.imports_by", lang, who=d["reporter_label"]),
+              *[_t(f"trade.col.{c}", lang) for c in ("ratio", "gap", "months", "flag")],
+              title=_t("trade.table.mirror", lang, product=result.product, currency=result.currency, low=result.band[0],
+                       high=result.band[1], engine=result.engine), title_justify="left")
+    yearly = _t("trade.yearly", lang)  # a yearly figure, not months
+    for y, row in zip(result.years, d["years"], strict=True):
         t.add_row(str(y.year), _money(y.exports_fob), _money(y.imports_cif), _num(y.ratio, ".3f"), _money(y.gap),
-                  f"{y.export_months or 'yr'}/{y.import_months or 'yr'}", y.flag)
+                  f"{y.export_months or yearly}/{y.import_months or yearly}", say(row["flag_msg"], lang))
     out.print(t)
+    for m in d["msgs"]:
+        out.print(say(m, lang), markup=False)
 
 
 @trade_app.command("breaks")
@@ -223,7 +237,7 @@ def trade_breaks(product: Product, by: Annotated[str, typer.Option(help="group b
                  years: Annotated[str | None, typer.Option(help="years of monthly data to test (default: 3 either side)")] = None,
                  alpha: Annotated[float, typer.Option(help="significance level")] = 0.01,
                  origin: Origin = None, flow: Flow = "export", currency: Currency = None, source: Source = None,
-                 engine: Engine = "duckdb", json_: AsJson = False) -> None:
+                 engine: Engine = "duckdb", json_: AsJson = False, lang: Lang = "en") -> None:
     """A Chow test for a structural break at a month (default 2022-02), per destination and product group."""
     from chipwatch.trade import normalise
     from chipwatch.trade.breaks import breaks, to_dicts
@@ -233,15 +247,20 @@ def trade_breaks(product: Product, by: Annotated[str, typer.Option(help="group b
     with _engine(engine) as eng:
         found = breaks(eng, normalise.product_option(product), by, normalise.side(origin, "--from"), flow, month, span,
                        alpha, currency, source)
+    lang = norm_lang(lang)
     if json_:
-        _json(to_dicts(found))
+        _json(to_dicts(found), lang)
         return
-    t = table("group", "destination", "months before/after", "F", "p", "mean before", "mean after", "shift (log)", "break",
-              title=f"Chow test at {month[0]}-{month[1]:02d}, {product} ({engine}); break if p < {alpha}", title_justify="left")
+    col = {c: _t(f"trade.col.{c}", lang) for c in ("group", "destination", "months_split", "mean_before", "mean_after",
+                                                    "shift", "break")}
+    t = table(col["group"], col["destination"], col["months_split"], "F", "p", col["mean_before"], col["mean_after"],
+              col["shift"], col["break"], title_justify="left",
+              title=_t("trade.table.breaks", lang, month=f"{month[0]}-{month[1]:02d}", product=product, engine=engine,
+                       alpha=alpha))
     for b in found:
-        t.add_row(b.group, f"{b.name} ({b.dest})", f"{b.months_before}/{b.months_after}", _num(b.f, ".2f"),
-                  _num(b.p, ".3g"), _money(b.mean_before), _money(b.mean_after), _num(b.shift),
-                  b.direction if b.significant else "")
+        t.add_row(b.group, f"{say(normalise.country_label(b.dest), lang)} ({b.dest})", f"{b.months_before}/{b.months_after}",
+                  _num(b.f, ".2f"), _num(b.p, ".3g"), _money(b.mean_before), _money(b.mean_after), _num(b.shift),
+                  say(Msg(f"trade.direction.{b.direction}"), lang) if b.significant else "")
     out.print(t)
 
 
@@ -252,7 +271,8 @@ def trade_derive(product: Product, target: Annotated[str, typer.Option("--target
                  origin: Origin = None, flow: Flow = "export",
                  threshold: Annotated[float, typer.Option(help="log growth that counts as rising")] = math.log(1.5),
                  at: Annotated[str, typer.Option("--at", help="break month for the Chow test quoted in each claim")] = "2022-02",
-                 currency: Currency = None, source: Source = None, engine: Engine = "duckdb", json_: AsJson = False) -> None:
+                 currency: Currency = None, source: Source = None, engine: Engine = "duckdb", json_: AsJson = False,
+                 lang: Lang = "en") -> None:
     """Write each roundabout destination as a derived `transits_via` claim (dataset 'trade'), with its figures."""
     from chipwatch.trade import normalise
     from chipwatch.trade.breaks import breaks
@@ -271,13 +291,13 @@ def trade_derive(product: Product, target: Annotated[str, typer.Option("--target
                 found = []  # the break month lies outside the data: claims go without a Chow test
     finally:
         eng.close()
+    lang = norm_lang(lang)
     written = derive(_db(), result, used, found)
     if json_:
-        _json(written)
+        _json(written, lang)
         return
-    out.print(f"wrote {len(written['claims'])} derived claim(s) into dataset '{written['dataset']}' of {_db()}"
-              + (f"; new country entities: {', '.join(written['entities_created'])}" if written["entities_created"] else ""),
-              markup=False)
-    for c in written["claims"]:
-        out.print(f"  {c['subject']} transits_via {c['object']} (to {c['qualifiers']['to']}): {c['note']}", markup=False,
-                  highlight=False)
+    out.print(_t("trade.derived.wrote", lang, n=len(written["claims"]), dataset=written["dataset"], db=str(_db()))
+              + (_t("trade.derived.new_entities", lang, ids=", ".join(written["entities_created"]))
+                 if written["entities_created"] else ""), markup=False)
+    for c, msg in zip(written["claims"], written["msgs"], strict=True):
+        out.print(f"  {c['id']}: {say(msg, lang)}", markup=False, highlight=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Money, Msg, Name
 from chipwatch.trade import normalise, sql
 from chipwatch.trade.engine import FlowEngine
 from chipwatch.trade.spikes import _one_currency
@@ -57,11 +58,34 @@ class Mirror:
     def flagged(self) -> list[MirrorYear]:
         return [y for y in self.years if y.flag in ("below band", "above band")]
 
+    @property
+    def partner_label(self) -> Name | Msg:
+        return normalise.country_label(self.partner) if self.partner else Msg("trade.partner.all")
+
+    def findings(self) -> list[Msg]:
+        """Each year outside the band as a sentence (or one saying none is)."""
+        out = []
+        for y in self.flagged:
+            key = "trade.finding.mirror_below" if y.flag == "below band" else "trade.finding.mirror_above"
+            out.append(Msg(key, year=str(y.year), reporter=normalise.country_label(self.reporter), partner=self.partner_label,
+                           ratio=y.ratio, imports=Money(y.imports_cif, self.currency), exports=Money(y.exports_fob, self.currency)))
+        return out or [Msg("trade.finding.mirror_none", low=self.band[0], high=self.band[1])]
+
     def to_dict(self) -> dict:
+        """The comparison as JSON-able data (English names and flags); `msgs`, `*_label` and each
+        year's `flag_msg` say the same in either language."""
         return {"reporter": self.reporter, "reporter_name": normalise.country_name(self.reporter),
                 "partner": self.partner, "partner_name": normalise.country_name(self.partner) if self.partner else "all",
                 "product": self.product, "currency": self.currency, "band": list(self.band), "engine": self.engine,
-                "years": [asdict(y) for y in self.years], "flagged": [y.year for y in self.flagged]}
+                "years": [{**asdict(y), "flag_msg": flag_word(y.flag)} for y in self.years],
+                "flagged": [y.year for y in self.flagged],
+                "reporter_label": normalise.country_label(self.reporter), "partner_label": self.partner_label,
+                "msgs": self.findings()}
+
+
+def flag_word(flag: str) -> Msg:
+    """in band, below band, above band, incomplete or one side missing, in either language."""
+    return Msg("trade.flag." + flag.replace(" ", "_"))
 
 
 def _full(months: int, annual: bool) -> bool:

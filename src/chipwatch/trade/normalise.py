@@ -18,6 +18,7 @@ import pycountry
 
 from chipwatch import yamldata
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Name
 
 _PAREN = re.compile(r"\s*\(.*\)\s*$")
 _SPACES = re.compile(r"\s+")
@@ -126,6 +127,19 @@ def country_name(code: str) -> str:
         return found.name
     iso = pycountry.countries.get(alpha_2=code)
     return (getattr(iso, "common_name", None) or iso.name) if iso else code
+
+
+@cache
+def country_label(code: str | None) -> Name:
+    """A country or group by name in both languages: Name('Kazakhstan', '哈薩克'). The Chinese
+    name is CLDR's (Babel, zh_Hant_TW) for a country, countries.yaml's for a group."""
+    if not code:
+        return Name("all reporters", "所有申報國")
+    if code in groups():
+        return Name(groups()[code]["en"], groups()[code].get("zh"))
+    from babel import Locale
+
+    return Name(country_name(code), Locale.parse("zh_Hant_TW").territories.get(code.upper()))
 
 
 def side(text: str | None, option: str) -> str | None:

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Money, Msg, Name
 from chipwatch.trade import normalise, sql
 from chipwatch.trade.engine import FlowEngine
 
@@ -56,6 +57,17 @@ class Growth:
     @property
     def base_year(self) -> float:
         return self.base * 12
+
+    @property
+    def label(self) -> Name:
+        """The destination by name in both languages."""
+        return normalise.country_label(self.dest)
+
+    def msg(self, currency: str, baseline: str, period: str) -> Msg:
+        """This destination's growth as a sentence."""
+        lg = f"{self.log_growth:+.2f}" if self.log_growth is not None else "—"
+        return Msg("trade.finding.growth", who=self.label, current=Money(self.current_year, currency),
+                   base=Money(self.base_year, currency), period=period, baseline=baseline, trend=trend_word(self.trend), lg=lg)
 
     @property
     def current_year(self) -> float:
@@ -95,7 +107,20 @@ class Spikes:
         rise = sum(g.current - g.base for g in self.roundabout)
         return 100 * rise / (t.base - t.current)
 
+    def finding(self) -> Msg:
+        """The roundabout pattern (or why there is none) as a sentence."""
+        t = self.target_growth
+        if self.roundabout:
+            who = [g.label for g in self.roundabout]
+            offset = self.offset_pct
+            if offset is None:
+                return Msg("trade.finding.roundabout", who=who, target=t.label)
+            return Msg("trade.finding.roundabout_offset", who=who, target=t.label, offset=offset / 100)
+        return Msg("trade.finding.target_steady" if t is None or t.trend not in ("falling", "stopped") else "trade.finding.no_rise")
+
     def to_dict(self) -> dict:
+        """The result as JSON-able data (English names and words); `msg`, `*_label`, and each
+        partner's `label`, `trend_msg` and `msg` say the same in either language."""
         out = {k: v for k, v in asdict(self).items() if k not in ("growth", "series", "months")}
         out["baseline"] = f"{self.baseline[0]}-{self.baseline[1]}"
         out["period"] = f"{self.period[0]}-{self.period[1]}"
@@ -103,10 +128,20 @@ class Spikes:
         out["origin_name"] = normalise.country_name(self.origin) if self.origin else "all reporters"
         out["offset_pct"] = self.offset_pct
         out["roundabout"] = [g.dest for g in self.roundabout]
-        out["partners"] = [{**asdict(g), "base_per_year": g.base_year, "current_per_year": g.current_year}
+        base, period = out["baseline"], out["period"]
+        out["partners"] = [{**asdict(g), "base_per_year": g.base_year, "current_per_year": g.current_year,
+                            "label": g.label, "trend_msg": trend_word(g.trend), "msg": g.msg(self.currency, base, period)}
                            for g in self.growth]
+        out["target_label"] = normalise.country_label(self.target)
+        out["origin_label"] = normalise.country_label(self.origin)
+        out["msg"] = self.finding()
         out["series"] = self.series
         return out
+
+
+def trend_word(trend: str) -> Msg:
+    """rising, falling, stable, new, stopped or none, as a word in either language."""
+    return Msg(f"trade.trend.{trend}")
 
 
 def _z_scores(values: dict[tuple[int, int], float], base_months: list[tuple[int, int]],
