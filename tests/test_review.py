@@ -344,3 +344,24 @@ def test_a_claim_the_patterns_missed_is_added_by_hand_with_its_quote(tmp_path, m
     r = run_cli("review", "add", "rule", "--dataset", str(second), "--quote", "The rule adds entities.",
                 "--subject", "nitol", "--predicate", "supplies", "--object", "mikron")
     assert r.code == 0 and "queued rule-0002 (¶2 s1)" in r.out, r
+
+
+def test_show_puts_claims_that_disagree_side_by_side(tmp_path):
+    db = tmp_path / "cw.duckdb"
+    assert run_cli("build", str(Path(__file__).parent / "data" / "disagree"), db=db).code == 0
+    r = run_cli("show", "Fab X", "--json", db=db)
+    assert r.code == 0, r
+    found = json.loads(r.out)["disagreements"]
+    pairs = {(d["what"], frozenset(s["claim"] for s in d["sides"])) for d in found}
+    assert pairs == {("value", frozenset({"fab-x-capacity-6000", "fab-x-capacity-5000"})),
+                     ("value", frozenset({"fab-x-capacity-2222-in-300mm", "fab-x-capacity-6000"})),  # 2,222 300-mm = 5,000 200-mm
+                     ("value", frozenset({"fab-x-process-range-b", "fab-x-process-range-a"}))}
+    nodes = next(d for d in found if d["predicate"] == "process_range")
+    assert sorted((s["says"], s["valid_from"], s["evidence"][0]["source"], s["evidence"][0]["date"], s["evidence"][0]["quote"])
+                  for s in nodes["sides"]) == [("65–250 nm", "2023", "note-a", "2023-05", "Fab X works from 250 nm to 65 nm."),
+                                               ("90–180 nm", "2023", "note-b", "2024-02-01", "Fab X works from 180 nm to 90 nm.")]
+    text = run_cli("show", "fab-x", db=db)
+    assert text.code == 0 and text.out.count("Sources disagree (value)") == 3, text
+    assert "note-a (2023-05): Fixture note A" in text.out and "“Fab X works from 180 nm to 90 nm.” (¶1)" in text.out
+    assert json.loads(run_cli("show", "nitol", "--json", db=db).out)["disagreements"] == []
+    assert "Sources disagree" not in run_cli("show", "nitol", db=db).out

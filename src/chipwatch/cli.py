@@ -95,9 +95,13 @@ def schema(kind: Annotated[str | None, typer.Option(help="sources, entities or c
 def show(name: Annotated[str, typer.Argument(help="entity id or a name in any script")],
          as_of: AsOf = None, json_: AsJson = False,
          lang: Annotated[str, typer.Option(help="label language: en or zh-Hant")] = "en") -> None:
-    """One entity: names in every script, identifiers, and its claims with evidence."""
+    """One entity: names in every script, identifiers, its claims with evidence, and the claims
+    that disagree side by side with their sources and dates."""
+    from chipwatch.review.conflicts import entity_disagreements
+
     with _open() as cw:
         view = cw.entity_view(name, as_of)
+        view["disagreements"] = entity_disagreements(cw.store, view["claims"])
     if json_:
         _json(view)
         return

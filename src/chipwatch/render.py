@@ -106,6 +106,25 @@ def print_entity(console: Console, view: dict, lang: str = "en") -> None:
             console.print(line)
             for ev in c["evidence"]:
                 console.print(Text(f"      “{ev['quote']}” — {ev['source']}, {ev['locator']}", style="italic"))
+    for d in view.get("disagreements") or []:
+        console.print(disagreement_table(d, lang))
+
+
+def disagreement_table(d: dict, lang: str = "en") -> Table:
+    """Two claims that disagree, side by side: what each says, its status and dates, and its
+    evidence with the source's title and date."""
+    vocab = vocabulary()
+    what = f"{d['subject']} {vocab.label('predicate', d['predicate'], lang)}{' ' + d['object'] if d['object'] else ''}"
+    t = Table("", *(s["claim"] for s in d["sides"]), title=f"Sources disagree ({d['what']}): {what}",
+              title_justify="left", show_lines=True)
+    t.add_row("says", *(Text(s["says"], style="bold") for s in d["sides"]))
+    t.add_row("status", *(Text(s["status"], style=STATUS_STYLE.get(s["status"], "")) for s in d["sides"]))
+    t.add_row("valid", *(_dates(s) or "(undated)" for s in d["sides"]))
+    t.add_row("source", *("\n".join(f"{e['source']}{' (' + e['date'] + ')' if e['date'] else ''}: {e['title'] or ''}"
+                                    for e in s["evidence"]) for s in d["sides"]))
+    t.add_row("quote", *(Text("\n".join(f"“{e['quote']}” ({e['locator']})" for e in s["evidence"]), style="italic")
+                         for s in d["sides"]))
+    return t
 
 
 def timeline_table(events: list[dict], labels: dict) -> Table:

@@ -18,12 +18,27 @@ class Disagreement:
     old: Claim
     what: str  # value | status | qualifiers
 
+    def says(self, c: Claim) -> str:
+        """What one side says on the point they differ on."""
+        return {"value": _value(c), "status": c.status, "qualifiers": str(c.qualifiers)}[self.what]
+
     def describe(self) -> str:
         def side(c: Claim) -> str:
             ev = c.evidence[0]
-            shown = {"value": _value(c), "status": c.status, "qualifiers": c.qualifiers}[self.what]
-            return f"{c.id} says {shown} ({ev.source}, {ev.locator}{', ' + c.valid_from if c.valid_from else ''})"
+            return f"{c.id} says {self.says(c)} ({ev.source}, {ev.locator}{', ' + c.valid_from if c.valid_from else ''})"
         return f"{self.new.subject} {self.new.predicate}: {side(self.new)}; {side(self.old)}"
+
+    def side_by_side(self, sources: dict[str, dict]) -> dict:
+        """Both claims with what they say, status, dates, and each piece of evidence with its
+        source's title and date (`sources`: id -> record), for `show` and the entity page."""
+        def side(c: Claim) -> dict:
+            return {"claim": c.id, "says": self.says(c), "status": c.status, "valid_from": c.valid_from,
+                    "valid_to": c.valid_to,
+                    "evidence": [{"source": ev.source, "title": sources.get(ev.source, {}).get("title"),
+                                  "date": sources.get(ev.source, {}).get("date"), "locator": ev.locator,
+                                  "quote": ev.quote} for ev in c.evidence]}
+        return {"subject": self.new.subject, "predicate": self.new.predicate, "object": self.new.object,
+                "what": self.what, "sides": [side(self.new), side(self.old)]}
 
 
 def _value(c: Claim) -> str:
@@ -101,3 +116,19 @@ def all_disagreements(claims: list[Claim]) -> list[Disagreement]:
         for i, new in enumerate(group[1:], 1):
             out.extend(disagreements(new, group[:i]))
     return out
+
+
+def claim_of(record: dict) -> Claim:
+    """A model Claim from a claim as the store's views give it (extra keys ignored)."""
+    return Claim.model_validate({k: v for k, v in record.items() if k in Claim.model_fields and v is not None})
+
+
+def entity_disagreements(store, claims: list[dict]) -> list[dict]:
+    """The claims of an entity view that disagree, side by side with their sources and dates."""
+    found = all_disagreements([claim_of(c) for c in claims])
+    if not found:
+        return []
+    ids = sorted({ev.source for d in found for c in (d.new, d.old) for ev in c.evidence})
+    sources = {r["id"]: r for r in store.dicts(
+        f"SELECT id, title, date, publisher, url FROM sources WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+    return [d.side_by_side(sources) for d in found]
