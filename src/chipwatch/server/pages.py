@@ -53,6 +53,7 @@ env.filters["name"] = _in_lang(lambda v, lang, known=None: wording.marked(v, lan
 env.filters["foreign"] = _in_lang(lambda v, lang, known=None, tag="span": wording.marked(v, lang, tag=tag, known=known))
 env.filters["said"] = _in_lang(lambda v, lang, field="text": wording.said(v, field, lang))
 env.filters["short"] = wording.short
+env.filters["lang_attr"] = _in_lang(wording.lang_attr)
 env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
 
 
@@ -283,7 +284,7 @@ def router() -> APIRouter:
     def trade(request: Request, product: str = Param("8542", max_length=20), target: str = Param("RU", max_length=40),
               baseline: str = Param("2020-2021", max_length=9), reporter: str | None = Param(None, max_length=40),
               partner: str | None = Param(None, max_length=40)):
-        data = views.trade(st(request).cw, product, target, baseline, reporter or None, partner or None)
+        data = views.trade(st(request).cw, product, target, baseline, reporter or None, partner or None, lang_of(request))
         return render(request, "trade.html", data, request.url.path.endswith(".json"))
 
     @pages.get("/sources")

@@ -314,7 +314,10 @@ def dependencies(cw: Chipwatch, lang: str, country: str = "RU", on: str = "CN", 
     names = names_of(cw, lang)
     period, lines = run(cw.store, country, on, as_of)
     items = with_evidence(cw.store, lines)
+    langs = source_langs(cw)
     for x in items:
+        for e in x["evidence"]:
+            e["source_lang"] = langs.get(e.get("source"), "und")
         x["item_name"] = names.get(x["item"], x["item"]) if x["item"] else None
         x["provider_names"] = [{"id": p, "name": names.get(p, p)} for p in x["providers"]]
         x["consumer_names"] = [{"id": c, "name": names.get(c, c)} for c in x["consumers"]]
@@ -396,7 +399,7 @@ def source(cw: Chipwatch, source_id: str, lang: str) -> dict:
 
 
 def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: str = "2020-2021",
-          reporter: str | None = None, partner: str | None = None) -> dict:
+          reporter: str | None = None, partner: str | None = None, lang: str = "en") -> dict:
     """Trade flows: growth per destination against a baseline (the roundabout pattern) and,
     with a reporter, the mirror gap; each with its Vega-Lite chart."""
     from chipwatch.trade import normalise
@@ -408,7 +411,7 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
 
     out: dict = {"imports": imports(cw.store) if has_tables(cw.store.con) else [], "product": product, "target": target,
                  "baseline": baseline, "reporter": reporter, "partner": partner, "spikes": None, "mirror": None,
-                 "claims": claim_rows(cw, cw.claims_with_evidence(cw.claims(predicate="transits_via")), "en")}
+                 "claims": claim_rows(cw, cw.claims_with_evidence(cw.claims(predicate="transits_via")), lang)}
     if not out["imports"]:
         return jsonable(out)
     with FlowEngine.for_store(cw.store.path) as eng:

@@ -66,6 +66,16 @@ def label_or(key: str, lang: str, default: str) -> str:
     return t(key, lang) if key in labels() else default
 
 
+def lang_attr(value: Any, lang: str) -> Markup:
+    """` lang="en"` for an element (an <option>, which holds no markup) whose text is in
+    another script than the page's; empty otherwise."""
+    text = "" if value is None else str(value)
+    script, page = script_of(text), "zh" if norm_lang(lang) == "zh-TW" else "en"
+    if script is None or script == page:
+        return Markup("")
+    return Markup(f' lang="{"zh-Hant" if script == "zh" else script}"')
+
+
 def country(code: str | None, lang: str) -> str:
     """An ISO country code (or EU) as the locale names it: 'CN' -> 中國 / China; codes CLDR
     no longer names (SU) from ui.yaml."""
