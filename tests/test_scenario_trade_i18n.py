@@ -122,22 +122,26 @@ def test_scenario_result_as_text_in_chinese(scenario_results, proper_names):
         assert "各產品需求滿足率" in zh and "限制供給的因素" in zh, name
         en = render_result(res, "en")
         assert "Demand met by product" in en and "What limits you" in en, name
-        # generated lines (not the scenario file's reasons after '——', nor the English
-        # interventions the solver writes) say nothing in English
-        body = zh.split(render_msg("scenario.render.assumptions"))[0]
-        skip = _intervention_lines(res)
-        for line in body.splitlines():
-            if line.strip() in skip:
-                continue
+        # every line: generated sentences, the interventions and the scenario file's reasons
+        # (its why_zh) say nothing in English; the quotes after a claim id are the article's
+        for line in zh.splitlines():
             assert not english_runs(line, proper_names), (name, line)
+    zh = render_result(scenario_results["tsmc-exit-2022"], "zh-TW")
+    assert "移除台積電——台積電跟進西方制裁" in zh
+    assert "demand.baikal-m = 15–60，眾數 30（三角分布） 片／月（8 吋晶圓）——Baikal-M 主要供應政府機關" in zh
 
 
-def render_msg(code: str) -> str:
-    return Msg(code).text("zh-TW")
+def test_every_bundled_reason_has_chinese():
+    from chipwatch.scenarios import bundled_names, load_scenario
 
-
-def _intervention_lines(res: dict) -> set[str]:
-    return {say(e, "zh-TW").strip() for e in res.get("intervention_msgs") or res["interventions"]}
+    for name in bundled_names():
+        sc = load_scenario(name)
+        parts = [*sc.assumptions, *sc.assumed_arcs, *sc.assumed_sources, *sc.remove, *sc.close_channels,
+                 *sc.capacity_multipliers, *sc.cost_shocks, *sc.floors, sc.probabilities, sc.objective]
+        for part in parts:
+            if part.why:
+                assert part.why_zh and part.reason("zh-TW") == part.why_zh and part.reason("en") == part.why, (name, part)
+                assert not english_runs(part.why_zh), (name, part.why_zh)
 
 
 # -- trade ----------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from chipwatch.dataset.yamlio import LineDict, line_of, read_yaml
 from chipwatch.errors import ChipwatchError, excerpt
+from chipwatch.i18n import norm_lang
+from chipwatch.i18n.message import Msg, Name
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_unit, ureg
 
@@ -73,6 +75,12 @@ def family(name: str) -> tuple[str, str | None, tuple[float, float], str] | None
 
 class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def reason(self, lang: str = "en") -> str | None:
+        """The reason given for this part of the scenario in `lang` (zh-TW: the file's `why_zh`
+        where it gives one, else its English `why`)."""
+        why = getattr(self, "why", None)
+        return (getattr(self, "why_zh", None) or why) if norm_lang(lang) == "zh-TW" else why
 
 
 class Text(_M):
@@ -147,6 +155,7 @@ class Assumption(Ranged):
     shares: dict[str, float] | None = None
     unit: str = Field(min_length=1)
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
     _factor: float = PrivateAttr(default=1.0)
 
     @model_validator(mode="after")
@@ -163,6 +172,7 @@ class Removal(_M):
     claim: str | None = None
     arc: dict[Literal["from", "to"], str] | None = None
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
 
     @model_validator(mode="after")
     def _one(self):
@@ -177,11 +187,13 @@ class Removal(_M):
 class Closure(_M):
     country: str
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
 
 
 class Multiplier(Ranged):
     entity: str
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
 
 
 class CostShock(Ranged):
@@ -192,6 +204,7 @@ class CostShock(Ranged):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     applies_to: Literal["imports"] = "imports"
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
 
 
 class Floor(_M):
@@ -199,6 +212,7 @@ class Floor(_M):
     end_use: str | None = None
     min_share: float
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
 
     @model_validator(mode="after")
     def _one(self):
@@ -220,6 +234,7 @@ class AssumedArc(_M):
     probability: float
     efficiency: float | None = None
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
     context: list[str] = []
 
 
@@ -232,6 +247,7 @@ class AssumedSource(_M):
     tools_for: str | None = None
     probability: float = 1.0
     why: str = Field(min_length=3)
+    why_zh: str | None = None  # the reason in Traditional Chinese (zh-Hant)
     context: list[str] = []
 
     @model_validator(mode="after")
@@ -249,11 +265,13 @@ class Probabilities(_M):
     disputed: float | None = None
     claims: dict[str, float] = {}
     why: str | None = None
+    why_zh: str | None = None
 
 
 class Objective(_M):
     kind: Literal["product_share", "volume"] = "product_share"
     why: str | None = None
+    why_zh: str | None = None
 
 
 class Scenario(_M):
@@ -640,10 +658,18 @@ def with_values(sc: Scenario, values: dict[str, float]) -> Scenario:
             raise ChipwatchError(f"assumption '{name}': {value!r} is not a number 0 or more (in {a.unit})")
     out = sc.model_copy(update={"assumptions": [
         a.model_copy(update={"value": float(values[a.name]), "min": None, "max": None, "mode": None, "dist": None,
-                             "why": f"set to {values[a.name]:g} {a.unit} in this run (file: {a.why})"})
+                             **_set_in_run(a, float(values[a.name]))})
         if a.name in values else a for a in sc.assumptions]})
     out._path, out._where = sc._path, sc._where
     return out
+
+
+def _set_in_run(a: Assumption, value: float) -> dict:
+    """The reasons of an assumption the explorer set: the value for this run, and the file's reason."""
+    from chipwatch.scenarios.words import unit_name
+
+    msg = Msg("scenario.set_in_run", v=value, unit=unit_name(a.unit), why=Name(a.why, a.why_zh))
+    return {"why": msg.text("en"), "why_zh": msg.text("zh-TW")}
 
 
 def list_scenarios() -> list[dict]:

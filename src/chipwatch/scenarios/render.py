@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import unicodedata
 
+from chipwatch.errors import ChipwatchError
 from chipwatch.i18n import norm_lang
 from chipwatch.i18n.message import Msg, Name, say
 from chipwatch.scenarios import words
+from chipwatch.scenarios.model import Scenario, load_scenario
 
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
 
@@ -36,14 +38,66 @@ def _names(res: dict) -> dict[str, Name]:
     return (res.get("network") or {}).get("names") or {}
 
 
-def render_result(res: dict, lang: str = "en") -> str:
-    """The result of `run_scenario` as text in `lang` (en or zh-TW)."""
+def interventions(sc: Scenario, names: dict[str, Name] | None = None) -> list[Msg]:
+    """What the scenario changes, each with the file's reason, as sentences in either language
+    (entities said by `names`, id -> Name, where given)."""
+    names = names or {}
+
+    def who(eid: str) -> Name:
+        return names.get(eid) or Name(eid)
+
+    def why(part) -> Name:
+        return Name(" ".join(part.why.split()), part.why_zh)
+
+    def ranged(r) -> str:
+        return f"{r.value:g}" if r.value is not None else f"{r.min:g}–{r.max:g}"
+
+    out = []
+    for r in sc.remove:
+        if r.entity:
+            out.append(Msg("scenario.iv.remove_entity", who=who(r.entity), why=why(r)))
+        elif r.claim:
+            out.append(Msg("scenario.iv.remove_claim", claim=r.claim, why=why(r)))
+        else:
+            out.append(Msg("scenario.iv.remove_arc", a=who(r.arc["from"]), b=who(r.arc["to"]), why=why(r)))
+    out += [Msg("scenario.iv.close", who=who(c.country), why=why(c)) for c in sc.close_channels]
+    out += [Msg("scenario.iv.multiplier", who=who(m.entity), v=ranged(m), why=why(m)) for m in sc.capacity_multipliers]
+    out += [Msg("scenario.iv.shock", currency=words.currency(k.currency), v=ranged(k), name=k.name, why=why(k))
+            for k in sc.cost_shocks]
+    out += [Msg("scenario.iv.floor", share=f.min_share, why=why(f),
+                target=who(f.product) if f.product else Msg("scenario.end_use", sector=words.sector(f.end_use)))
+            for f in sc.floors]
+    return out
+
+
+def _scenario_of(res: dict) -> Scenario | None:
+    """The scenario a result was run from, read again from its file (None if it is gone)."""
+    path = res["scenario"].get("file")
+    if not path:
+        return None
+    try:
+        return load_scenario(path)
+    except ChipwatchError:
+        return None
+
+
+def render_result(res: dict, lang: str = "en", scenario: Scenario | None = None) -> str:
+    """The result of `run_scenario` as text in `lang` (en or zh-TW). In Chinese the reasons
+    and interventions come from the scenario (`scenario`, else read again from its file)."""
     lang = norm_lang(lang)
     zh = lang == "zh-TW"
     names = _names(res)
+    sc_obj = (scenario or _scenario_of(res)) if zh else None
 
     def name(eid: str | None) -> str:
         return say(names.get(eid, eid), lang) if eid else ""
+
+    def reason(part: str, row: dict, key: str = "name") -> str:
+        """A row's reason in `lang`: its own `why_zh`, else the scenario's, else its English `why`."""
+        if zh and row.get("why_zh"):
+            return row["why_zh"]
+        found = _part_of(sc_obj, part, row.get(key)) if sc_obj else None
+        return found.reason(lang) if found is not None else " ".join(str(row.get("why", "")).split())
 
     sc = res["scenario"]
     title = (sc.get("title_zh-Hant") if zh else None) or sc["title"]
@@ -56,7 +110,7 @@ def render_result(res: dict, lang: str = "en") -> str:
         out += [f"  {m['claim']}: {m['quote'] or ''}" for m in res["motivated_by"]]
     if res["interventions"]:
         out.append("\n" + _t("scenario.render.interventions", lang))
-        msgs = res.get("intervention_msgs") or res["interventions"]
+        msgs = res.get("intervention_msgs") or (interventions(sc_obj, names) if sc_obj else res["interventions"])
         out += [f"  {say(e, lang)}" for e in msgs]
 
     mc, ref, point = res.get("montecarlo"), res.get("reference_montecarlo"), res["point"]
@@ -92,19 +146,20 @@ def render_result(res: dict, lang: str = "en") -> str:
         out += ["  " + _t("scenario.render.figure", lang, text=_said(f, lang, fallback="used_as"), claim=f["claim"])
                 for f in res["figures"]]
     out.append("\n" + _t("scenario.render.assumptions", lang))
-    out += [_assumption(a, lang) for a in res["assumptions"]]
+    out += [_assumption(a, lang, reason("assumptions", a)) for a in res["assumptions"]]
     for a in res.get("assumed_arcs", []):
         eff = _t("scenario.render.efficiency", lang, e=a["efficiency"]) if a.get("efficiency") is not None else ""
         out.append("  " + _t("scenario.render.assumed_arc", lang, id=a["id"], fab=name(a["fab"]), product=name(a["product"]),
-                             p=a["probability"], eff=eff, why=a["why"]))
+                             p=a["probability"], eff=eff, why=reason("assumed_arcs", a, "id")))
     for a in res.get("assumed_sources", []):
         what = name(a["material"]) if a.get("material") else _t("scenario.tools_for", lang, fab=name(a.get("tools_for")))
         out.append("  " + _t("scenario.render.assumed_source", lang, id=a["id"], what=what, p=a.get("probability", 1),
-                             why=a["why"]))
+                             why=reason("assumed_sources", a, "id")))
     p = res["probabilities"]
     shown = [_t("scenario.render.status_p", lang, status=words.status(s), p=p[s]) for s in STATUSES if p[s] is not None]
+    why = (sc_obj.probabilities.reason(lang) if sc_obj else None) or p.get("why")
     out.append("  " + _t("scenario.render.probabilities", lang, items=words.joined(shown, ","))
-               + (f" — {p['why']}" if p.get("why") else ""))
+               + (_t("scenario.render.dash", lang, text=" ".join(why.split())) if why else ""))
     if res["notes"]:
         out.append("\n" + _t("scenario.render.notes", lang))
         said = {str(m): m for m in (res.get("network") or {}).get("note_msgs") or []}
@@ -118,7 +173,14 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cols)
 
 
-def _assumption(a: dict, lang: str) -> str:
+def _part_of(sc: Scenario, part: str, key: str | None):
+    """The assumption (by name) or assumed arc or source (by id) of the scenario."""
+    if part == "assumptions":
+        return sc.assumption(key) if key else None
+    return next((x for x in getattr(sc, part) if x.id == key), None)
+
+
+def _assumption(a: dict, lang: str, why: str) -> str:
     """One assumption: name = value unit — why [not used here]."""
     if "shares" in a:
         val = say(words.joined([Msg("scenario.render.share_of", sector=words.sector(k), v=v) for k, v in a["shares"].items()],
@@ -129,5 +191,5 @@ def _assumption(a: dict, lang: str) -> str:
         val = _t("scenario.render.range_mode", lang, lo=a["min"], hi=a["max"], mode=a["mode"], dist=Msg(f"scenario.dist.{a['dist']}"))
     else:
         val = _t("scenario.render.range", lang, lo=a["min"], hi=a["max"], dist=Msg(f"scenario.dist.{a['dist']}"))
-    text = _t("scenario.render.assumption", lang, name=a["name"], value=val, unit=words.unit_name(a["unit"]), why=a["why"])
+    text = _t("scenario.render.assumption", lang, name=a["name"], value=val, unit=words.unit_name(a["unit"]), why=why)
     return "  " + text + ("" if a["used"] else "  " + _t("scenario.render.unused", lang))
