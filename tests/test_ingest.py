@@ -221,3 +221,22 @@ def test_a_gap_slot_that_names_no_entity_keeps_the_nearest_object(gaz):
     sentence = "After OFAC acted, the United States is adding new Mikron license requirements."
     got = {(c.subject, c.object) for c in ingest_document(Document(sentence, "text"), "s", gaz, "en").candidates}
     assert got == {("mikron", "united-states")}
+
+
+def test_implied_objects_and_enumerated_subjects(gaz):
+    def claims(text: str, lang: str) -> set:
+        return {(c.subject, c.object, c.pattern) for c in ingest_document(Document(text, "text"), "s", gaz, lang).candidates}
+
+    en = "The Treasury acted on Thursday.\n\nAlso named were AO Vektor, a software firm, Mikron as well as Nitol, the Treasury said."
+    assert claims(en, "en") == {("mikron", "ofac", "en-also-named"), ("nitol", "ofac", "en-also-named")}
+    ru = "Минфин США объявил о новых санкциях. Также под санкциями - АО «Микрон» (Зеленоград) и «Нитол»."
+    assert claims(ru, "ru") == {("mikron", "ofac", "ru-under-sanctions"), ("nitol", "ofac", "ru-under-sanctions")}
+    assert claims("Также под санкциями - АО «Микрон».", "ru") == set()  # no state body named: no object to imply
+
+
+def test_name_shapes_keep_their_capitals(gaz):
+    from chipwatch.ingest.pipeline import _spans
+
+    sentence = "Also named were AO Vektor and Vektor Trading LLC."
+    new = [t[3]["name"] for t in _spans(sentence, gaz.find(sentence), load_language("en")) if t[0] == "N"]
+    assert new == ["Vektor Trading LLC"]  # not "Also named were AO": lower-case words are no part of a name

@@ -89,7 +89,7 @@ def proposals(text: str, lang: str, gaz: Gazetteer, keep: Callable[[str], bool])
             named = gaz.find(sentence)
             mentions = implied(sentence, named, language, last) if language.refer else named
             _remember(last, named, n)
-            found = propose(sentence, gaz, language, "", "", mentions)  # every sentence, as ingest does
+            found = propose(sentence, gaz, language, "", "", mentions, last)  # every sentence, as ingest does
             seconds += time.perf_counter() - t0
             if wanted:
                 kept += 1

@@ -9,7 +9,8 @@ entity (so {O} is the entity nearest the verb).
 
 `refer` lists words that stand for an entity named before (implied subjects: "the company",
 "this rule", 該公司, компания): each maps to entity types, and reads as the entity of those
-types mentioned last in the document."""
+types mentioned last in the document. A pattern's `implied` types do the same for an object
+its sentence leaves out ("Mikron is among the entities targeted": by whom was said before)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class Pattern:
     new_type: str | None = None  # type of the entity a {N} slot proposes
     status: str | None = None  # a status the pattern itself carries (e.g. a target)
     qualifiers: dict = field(default_factory=dict)  # key -> "V" (the figure's number) or a constant
+    implied: tuple[str, ...] = ()  # with no {O} in the match: the entity of these types named last
+    rest: bool = False  # the subject and every later mention of the subject types in the sentence (a list)
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,12 @@ def _entity(group: str, types) -> str:
     return rf"⟨E(?P<{group}>\d+):(?:{'|'.join(map(re.escape, types)) if types else '[a-z_]+'})⟩"
 
 
-def _compile(text: str, where: str, subject=(), object_=()) -> re.Pattern:
+def _compile(text: str, where: str, subject=(), object_=(), flags: int = re.I) -> re.Pattern:
     rx = text.replace("{S}", _entity("s", subject)).replace("{O}", _entity("o", object_))
     for slot, repl in _SLOTS.items():
         rx = rx.replace(slot, repl)
     try:
-        return re.compile(rx, re.I)
+        return re.compile(rx, flags)
     except re.error as exc:
         raise ChipwatchError(f"{where}: field 'match' is not a regular expression ({first_line(exc, 80)})") from None
 
@@ -83,7 +86,7 @@ def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
     for status in cues:
         if status not in STATUS_ORDER:
             raise ChipwatchError(f"{path}: cue status '{status}' unknown; use one of {', '.join(STATUS_ORDER)}")
-    names = tuple((n["type"], _compile(n["match"], f"{path}: names")) for n in doc.get("names") or [])
+    names = tuple((n["type"], _compile(n["match"], f"{path}: names", flags=0)) for n in doc.get("names") or [])  # capitals matter
     patterns, seen = [], set()
     for i, p in enumerate(doc.get("patterns") or []):
         where = f"{path}: patterns[{i}]"
@@ -95,8 +98,13 @@ def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
             raise ChipwatchError(f"{where}: duplicate pattern id '{p['id']}'")
         seen.add(p["id"])
         subject, object_ = tuple(p.get("subject") or ()), tuple(p.get("object") or ())
+        implied = tuple(p.get("implied") or ())
+        if unknown := [t for t in implied if t not in vocab.entity_types]:
+            raise ChipwatchError(f"{where}: implied: unknown entity type '{unknown[0]}'; see model/vocabulary.yaml")
         patterns.append(Pattern(p["id"], p["predicate"], _compile(p["match"], where, subject, object_), subject, object_, p.get("new_type"), p.get("status"),
-                                dict(p.get("qualifiers") or {})))
+                                dict(p.get("qualifiers") or {}), implied, bool(p.get("rest"))))
+        if p.get("rest") and not subject:
+            raise ChipwatchError(f"{where}: rest: true needs subject types (the kinds of entity the list holds)")
     ordered = tuple((s, tuple(cues[s])) for s in STATUS_ORDER if s in cues)
     refer = []
     for i, r in enumerate(doc.get("refer") or []):

@@ -117,8 +117,10 @@ def _masked(sentence: str, spans) -> str:
 
 
 def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator: str,
-            mentions: list[Mention] | None = None) -> list[Candidate]:
-    """The candidate claims one sentence yields (ids are filled in by the caller)."""
+            mentions: list[Mention] | None = None, last: dict[str, Mention] | None = None) -> list[Candidate]:
+    """The candidate claims one sentence yields (ids are filled in by the caller). A pattern
+    with `implied` object types takes, when its match names no object, the entity of those
+    types named last (`last`, this sentence included: "…, Treasury said")."""
     vocab = vocabulary()
     spans = _spans(sentence, gaz.find(sentence) if mentions is None else mentions, lang)
     if not any(k == "E" for k, *_ in spans):
@@ -139,6 +141,8 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
                 if o.entity == subj.entity:
                     continue
                 obj = o.entity
+            elif p.implied and (named := [last[t] for t in p.implied if last and t in last and last[t].entity != subj.entity]):
+                obj = max(named, key=lambda x: x.start).entity
             elif groups.get("n"):
                 n = spans[int(groups["n"])][3]
                 obj = slug(n["name"])
@@ -154,6 +158,9 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
             when = next((d.value for d in dates(sentence) if fig is None or d.start != fig.start), None)
             si = int(groups["s"])
             subjects = [subj, *_listed(sentence, spans, si, -1), *_listed(sentence, spans, si, 1, _TIGHT_SEP)]
+            if p.rest:  # an enumeration after the slot ("attached: A (…), B and C"): every entity of the subject's types
+                subjects += [t[3] for t in spans[si + 1:] if t[0] == "E" and t[3].type in p.subject_types
+                             and t[3] not in subjects and t[3].entity != obj]
             objects = [obj, *(m.entity for m in _listed(sentence, spans, int(groups["o"]), 1))] if groups.get("o") else [obj]
             for s_ in subjects:
                 for o_ in objects:
@@ -198,7 +205,7 @@ def ingest_document(doc: Document, source: str, gaz: Gazetteer, lang: str | None
             n_ment += len(named)
             mentions = implied(sentence, named, language, last) if language.refer else named
             _remember(last, named, n_sent)
-            for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}", mentions):
+            for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}", mentions, last):
                 c.id = f"{source}-{len(out) + 1:04d}"
                 out.append(c)
     return Result(source, tag, n_sent, n_ment, out)
