@@ -42,7 +42,8 @@ def test_findings_are_sorted_serialisable_and_plain(findings):
         assert f.severity in order and f.claims and f.message.endswith(".")
         assert "\n" not in f.message
         d = f.to_dict()
-        assert set(d) == {"kind", "severity", "message", "claims", "details"}
+        assert set(d) == {"kind", "severity", "message", "claims", "details", "msg", "code", "kind_label", "severity_label"}
+        assert d["msg"] == d["message"] == str(f.msg)  # said in English unless a language is asked for
         json.dumps(d, ensure_ascii=False)  # JSON-ready, for `chipwatch check --json`
 
 
@@ -368,6 +369,8 @@ def test_conflicting_values_and_node_range(tmp_path):
     assert kinds(found) == [("conflicting_values", "error", ["f1", "f2"]), ("conflicting_values", "warning", ["n2", "r"])]
     assert "1964" in found[0].message and "1965" in found[0].message
     assert "40 nm node" in found[1].message and "65–250 nm" in found[1].message
+    assert found[1].msg.text("zh-TW").startswith("據稱米克朗運行 40 奈米製程（陳述 n2，出自作者（2025 年））")
+    assert "超出其 65–250 奈米的製程範圍" in found[1].msg.text("zh-TW")
 
 
 def test_disputed_claim_beside_the_claim_it_disputes(tmp_path):
@@ -433,6 +436,8 @@ def test_dangling_references_in_a_synthetic_store(tmp_path):
     with Store(db) as store:
         found = of_kind(check(store), "dangling_reference")
     assert {(f.details["table"], f.details["value"]) for f in found} == {("claims", "nowhere-fab"), ("names", "ghost")}
+    assert {f.msg.text("zh-TW") for f in found} == {"陳述 ok 所指的「nowhere-fab」不是資料庫中的實體。",
+                                                    "名稱「Ghost」屬於「ghost」，但資料庫中沒有這個實體。"}
 
 
 @pytest.mark.parametrize(("quote", "fires"), [("其生產鈦、鈮等稀土金屬", True), ("其生產鑭、鈰等稀土金屬", False),

@@ -66,7 +66,7 @@ def test_dependencies_page_and_api(russia_db):
         page = client.get("/dependencies.json?country=RU&on=CN").json()
         assert sum(len(s["lines"]) for s in page["stages"]) == len(api["lines"]) == page["count"]
         html = client.get("/dependencies?lang=zh-TW").text
-        assert "自 CN 取得的供應" in html and "原材料" in html and "不足的部分多仰賴中國大陸" in html
+        assert "自 中國 取得的供應" in html and "原材料" in html and "不足的部分多仰賴中國大陸" in html  # names, not CN
         en = client.get("/dependencies").text
         assert 'id="stage-equipment"' in en and "NAURA" in en
         assert client.get("/dependencies?on=XX").status_code in (400, 404, 422)

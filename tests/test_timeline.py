@@ -77,6 +77,9 @@ def test_claimed_dates_the_snapshots_contradict_are_shown(found):
     """Mikron 'sanctioned since 2014 by Western countries': the SDN list did not hold it on 2022-02-23."""
     west = found[("mikron", "western-countries")]
     assert west.claimed == ["2014", "2022"] and "2022-02-23" in west.conflict and "2014" in west.conflict
+    assert west.conflict == str(west.conflict_msg)  # and in Chinese, dates as Taiwan writes them
+    assert west.conflict_msg.text("zh-TW") == ("陳述稱自 2014 年起，但 2022年2月23日的 OFAC SDN 名單快照並未列入 #35936；"
+                                               "其中的美國是在 2022年2月23日至 2022年4月1日之間將其列入")
     assert found[("mikron", "ofac")].conflict is None and found[("baikal-electronics", "western-countries")].conflict is None
 
 

@@ -12,8 +12,12 @@ Rank = concentration × certainty × reach × relevance, each in 0..1: concentra
 single source, HHI/10,000 for shares), certainty (mean status weight of the claims, from
 weights.yaml), reach (how central the item or consumer is in the graph), relevance (1 when
 the finding touches the home country's entities or what they are supplied with, less for a
-world-market fact that does not, as weights.yaml says). The reason string spells the
-product out, so every rank can be checked by hand.
+world-market fact that does not, as weights.yaml says). The reason spells the product out,
+so every rank can be checked by hand.
+
+Each finding's sentence and reason are `Msg`s (`msg`, `reason_msg`: labels in
+i18n/analysis.yaml), said in English as `sentence` and `reason`; `to_dict(lang)` says them in
+another language.
 
 Placeholder providers ("Various companies") are no single source and count in no HHI;
 dissolved states and customers are no suppliers (see analysis.supply).
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -32,9 +36,11 @@ import networkx as nx
 from chipwatch import yamldata
 from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.supply import demand_claims, dissolved, placeholders, supplies
+from chipwatch.analysis.wording import Listed, as_dict, country, entity_names, name_of, status
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import text
 from chipwatch.graph.project import project
+from chipwatch.i18n.message import Msg
 from chipwatch.store.read import Store
 
 WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -50,16 +56,40 @@ def weights() -> dict:
 class Finding:
     kind: str
     subject: str
-    sentence: str
+    sentence: str  # the finding in English (str(msg))
     score: float
-    reason: str
+    reason: str  # how the score is made, in English (str(reason_msg))
     claims: list[str]
     details: dict = field(default_factory=dict)
     rank: int = 0
     as_of: str | None = None  # the period the finding is read at
+    msg: Msg | None = None  # the sentence, to say in any language
+    reason_msg: Msg | None = None
+    factors: dict = field(default_factory=dict)  # concentration, certainty, reach, relevance
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    @property
+    def kind_label(self) -> Msg:
+        """The kind's short label (single source / 單一來源)."""
+        return Msg(f"analysis.kind.{self.kind}")
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Every field; `msg`, `reason_msg` and `kind_label` said in `lang` (default English)."""
+        return {**as_dict(self, lang), "kind_label": self.kind_label.text(lang or "en")}
+
+
+def _finding(kind: str, subject: str, msg: Msg, factors: dict, claims: list[str], details: dict) -> Finding:
+    """A finding scored by the product of its factors, its sentence and reason said in English too."""
+    score = 1.0
+    for v in factors.values():
+        score *= v
+    reason = _reason(factors, score)
+    return Finding(kind, subject, str(msg), score, str(reason), claims, details, msg=msg, reason_msg=reason,
+                   factors=dict(factors))
+
+
+def _reason(factors: dict, score: float) -> Msg:
+    terms = [Msg(f"analysis.reason.{k}", v=v) for k, v in factors.items()]
+    return Msg("analysis.reason", terms=Listed(terms, "times"), score=score)
 
 
 def _certainty(statuses: list[str]) -> float:
@@ -72,16 +102,16 @@ def _reach(centrality: dict[str, float], *nodes: str) -> float:
     return 0.5 + 0.5 * max((centrality.get(n, 0.0) for n in nodes), default=0.0) / top
 
 
-def _score(concentration: float, certainty: float, reach: float) -> tuple[float, str]:
-    score = concentration * certainty * reach
-    return score, f"concentration {concentration:.2f} × certainty {certainty:.2f} × reach {reach:.2f} = {score:.3f}"
+def _factors(concentration: float, certainty: float, reach: float) -> dict:
+    return {"concentration": concentration, "certainty": certainty, "reach": reach}
 
 
 def _weigh(f: Finding, relevance: float) -> None:
     """Multiply the finding's score by its relevance, and say so in its reason."""
-    head = f.reason.rsplit(" = ", 1)[0]
     f.score *= relevance
-    f.reason = f"{head} × relevance {relevance:.2f} = {f.score:.3f}"
+    f.factors["relevance"] = relevance
+    f.reason_msg = _reason(f.factors, f.score)
+    f.reason = str(f.reason_msg)
     f.details["relevance"] = relevance
 
 
@@ -90,7 +120,7 @@ def _touched(f: Finding) -> set[str]:
     return {f.subject} | {d[k] for k in ("consumer", "item", "provider", "country") if isinstance(d.get(k), str)}
 
 
-def _single_sources(store: Store, labels: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
+def _single_sources(store: Store, names: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
     rels = supplies(store, as_of, statuses)
     demanded = {s.item for s in rels if s.predicate != "produces"}
     by_need: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -104,20 +134,30 @@ def _single_sources(store: Store, labels: dict, centrality: dict, as_of: str | N
         (provider, rels), = providers.items()
         claims = sorted({r.claim for r in rels})
         sts = [r.status for r in rels]
-        score, reason = _score(1.0, _certainty(sts), _reach(centrality, consumer, item))
-        who, by, how = labels.get(consumer, consumer), labels.get(provider, provider), ", ".join(sorted(set(sts)))
+        factors = _factors(1.0, _certainty(sts), _reach(centrality, consumer, item))
+        said = {"who": name_of(names, consumer), "by": name_of(names, provider),
+                "how": Listed([status(x) for x in sorted(set(sts))])}
         if item == consumer:
-            sentence = f"{who} is made by one known fab only: {by} ({how})."
+            msg = Msg("analysis.single_source.fab", **said)
         elif item == provider:
-            sentence = f"{who} depends on {by}, with no alternative named ({how})."
+            msg = Msg("analysis.single_source.provider", **said)
         else:
-            sentence = f"{who} has one known source of {labels.get(item, item)}: {by} ({how})."
-        out.append(Finding("single_source", item, sentence, score, reason, claims,
-                           {"consumer": consumer, "item": item, "provider": provider}))
+            msg = Msg("analysis.single_source.item", item=name_of(names, item), **said)
+        out.append(_finding("single_source", item, msg, factors, claims,
+                            {"consumer": consumer, "item": item, "provider": provider}))
     return out
 
 
-def _market_shares(store: Store, labels: dict, types: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
+def _where(scope: str, year: str) -> Msg:
+    """' (global market (ETO), 2025)' after a market: its scope and year as the claims give them."""
+    if scope and year:
+        return Msg("analysis.market.scope_year", scope=scope, year=year)
+    if scope or year:
+        return Msg("analysis.market.scope", scope=scope or year)
+    return Msg("analysis.market.anywhere")
+
+
+def _market_shares(store: Store, names: dict, types: dict, centrality: dict, as_of: str | None, statuses) -> list[Finding]:
     claims = store.claims(predicate="market_share", as_of=as_of, status=statuses)
     groups: dict[tuple, list] = defaultdict(list)
     unnamed = placeholders(store)
@@ -138,55 +178,55 @@ def _market_shares(store: Store, labels: dict, types: dict, centrality: dict, as
         claims = sorted(r.id for r in rows)
         certainty = _certainty([r.status for r in rows])
         top, top_share = max(shares.items(), key=lambda kv: kv[1])
-        where = f" ({scope}{', ' + year if year else ''})" if scope or year else ""
-        name = labels.get(item, item)
+        said = {"name": name_of(names, item), "where": _where(scope, year), "level": Msg(f"analysis.level.{level}")}
         if top_share >= w["single_source_share"]:
-            score, reason = _score(top_share / 100, certainty, _reach(centrality, item))
-            out.append(Finding("single_source", item,
-                               f"{name}: one {level} holds {top_share:g}% of the market{where} — {labels.get(top, top)}.",
-                               score, reason, claims, {"item": item, "provider": top, "share": top_share, "level": level}))
+            factors = _factors(top_share / 100, certainty, _reach(centrality, item))
+            msg = Msg("analysis.single_source.market", share=top_share, top=name_of(names, top), **said)
+            out.append(_finding("single_source", item, msg, factors, claims,
+                                {"item": item, "provider": top, "share": top_share, "level": level}))
         elif len(shares) > 1 and total >= 50 and hhi >= w["hhi"]["moderately_concentrated"]:
             grade = "highly" if hhi >= w["hhi"]["highly_concentrated"] else "moderately"
-            leaders = ", ".join(f"{labels.get(k, k)} {v:g}%" for k, v in sorted(shares.items(), key=lambda kv: -kv[1])[:3])
-            score, reason = _score(hhi / 10000, certainty, _reach(centrality, item))
-            out.append(Finding("concentration", item,
-                               f"{name} is {grade} concentrated among {level} providers{where}: HHI {hhi:,.0f} ({leaders}).",
-                               score, reason, claims, {"item": item, "hhi": round(hhi), "shares": shares, "level": level}))
+            leaders = [Msg("analysis.concentration.leader", who=name_of(names, k), share=v)
+                       for k, v in sorted(shares.items(), key=lambda kv: -kv[1])[:3]]
+            factors = _factors(hhi / 10000, certainty, _reach(centrality, item))
+            msg = Msg(f"analysis.concentration.{grade}", hhi=hhi, leaders=Listed(leaders), **said)
+            out.append(_finding("concentration", item, msg, factors, claims,
+                                {"item": item, "hhi": round(hhi), "shares": shares, "level": level}))
     return out
 
 
-def _foreign(store: Store, labels: dict, country_of: dict, centrality: dict, as_of, statuses, home: str) -> list[Finding]:
+def _foreign(store: Store, names: dict, country_of: dict, centrality: dict, as_of, statuses, home: str) -> list[Finding]:
     abroad: dict[str, list] = defaultdict(list)
     for s in supplies(store, as_of, statuses):
         if country_of.get(s.consumer) == home and country_of.get(s.provider) not in (home, None):
             abroad[country_of[s.provider]].append(s)
     out = []
-    for country, rels in abroad.items():
-        items = sorted({labels.get(r.item, r.item) for r in rels if r.item != r.provider})
-        providers = sorted({labels.get(r.provider, r.provider) for r in rels})
+    for code, rels in abroad.items():
+        items = sorted({r.item for r in rels if r.item != r.provider}, key=lambda i: str(name_of(names, i)))
+        providers = sorted({r.provider for r in rels}, key=lambda i: str(name_of(names, i)))
         share = len(rels) / sum(len(v) for v in abroad.values())
-        score, reason = _score(share, _certainty([r.status for r in rels]), 1.0)
-        out.append(Finding("foreign_dependency", country,
-                           f"{home} entities rely on {country} in {len(rels)} supply relation(s) ({share:.0%} of those abroad)"
-                           f" — from {', '.join(providers[:5])}{'…' if len(providers) > 5 else ''}"
-                           f"{' for ' + ', '.join(items[:6]) if items else ''}{'…' if len(items) > 6 else ''}.",
-                           score, reason, sorted({r.claim for r in rels}),
-                           {"country": country, "relations": len(rels), "items": items, "providers": providers}))
+        factors = _factors(share, _certainty([r.status for r in rels]), 1.0)
+        said = {"home": country(home), "country": country(code), "n": len(rels), "share": share,
+                "providers": Listed([name_of(names, p) for p in providers[:5]], cut=len(providers) > 5)}
+        msg = (Msg("analysis.foreign.items", items=Listed([name_of(names, i) for i in items[:6]], cut=len(items) > 6), **said)
+               if items else Msg("analysis.foreign", **said))
+        out.append(_finding("foreign_dependency", code, msg, factors, sorted({r.claim for r in rels}),
+                            {"country": code, "relations": len(rels), "items": [str(name_of(names, i)) for i in items],
+                             "providers": [str(name_of(names, p)) for p in providers]}))
     return out
 
 
-def _central(g: nx.MultiDiGraph, labels: dict, centrality: dict) -> list[Finding]:
+def _central(g: nx.MultiDiGraph, names: dict, centrality: dict) -> list[Finding]:
     out = []
     for node, c in sorted(centrality.items(), key=lambda kv: -kv[1])[: weights()["centrality_top"]]:
         if c <= 0:
             break
         claims = sorted({d["claim"] for _, _, d in g.in_edges(node, data=True)} | {d["claim"] for _, _, d in g.out_edges(node, data=True)})
         statuses = [d["status"] for _, _, d in g.edges(node, data=True)]
-        score, reason = _score(c / max(centrality.values()), _certainty(statuses) if statuses else 1.0, 1.0)
-        out.append(Finding("centrality", node,
-                           f"{labels.get(node, node)} lies on {c:.1%} of the shortest paths between entities: "
-                           f"{g.degree(node)} relations pass through it.", score, reason, claims[:50],
-                           {"betweenness": round(c, 4), "degree": g.degree(node)}))
+        factors = _factors(c / max(centrality.values()), _certainty(statuses) if statuses else 1.0, 1.0)
+        msg = Msg("analysis.centrality", who=name_of(names, node), share=c, degree=g.degree(node))
+        out.append(_finding("centrality", node, msg, factors, claims[:50],
+                            {"betweenness": round(c, 4), "degree": g.degree(node)}))
     return out
 
 
@@ -203,14 +243,14 @@ def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | No
     simple.remove_nodes_from([n for n, d in g.nodes(data=True) if d.get("type") in ("country", "country_group")])
     k = min(len(simple), 300) if len(simple) > 300 else None  # sampled betweenness on big graphs
     centrality = nx.betweenness_centrality(simple, k=k, seed=0) if len(simple) else {}
-    labels = store.labels()
+    names = entity_names(store)
     rows = store.con.execute("SELECT id, type, country FROM entities").fetchall()
     types = {i: t for i, t, _ in rows}
     country_of = {i: c for i, _, c in rows if c}
-    findings = (_single_sources(store, labels, centrality, as_of, statuses)
-                + _market_shares(store, labels, types, centrality, as_of, statuses)
-                + _foreign(store, labels, country_of, centrality, as_of, statuses, home)
-                + _central(g, labels, centrality))
+    findings = (_single_sources(store, names, centrality, as_of, statuses)
+                + _market_shares(store, names, types, centrality, as_of, statuses)
+                + _foreign(store, names, country_of, centrality, as_of, statuses, home)
+                + _central(g, names, centrality))
     country_ids = {i for i, t in types.items() if t == "country" and country_of.get(i) == home}
     ours = {i for i, c in country_of.items() if c == home} | country_ids
     used = {s.item for s in supplies(store, as_of, statuses) if s.consumer in ours}
@@ -223,19 +263,24 @@ def chokepoints(store: Store, as_of: str | None = None, statuses: list[str] | No
     return findings
 
 
+def _says(f: Finding, q: str) -> bool:
+    return q in f.sentence.casefold() or (f.msg is not None and q in f.msg.text("zh-TW").casefold())
+
+
 SORTS = {"rank": lambda f: f.rank, "score": lambda f: -f.score, "kind": lambda f: (f.kind, f.rank),
          "subject": lambda f: (f.subject, f.rank)}
 
 
 def select(findings: list[Finding], kind: str | None = None, q: str | None = None, sort: str = "rank",
            offset: int = 0, limit: int | None = None) -> tuple[list[Finding], int]:
-    """One page of findings of `kind` whose sentence contains `q`, sorted; and how many matched."""
+    """One page of findings of `kind` whose sentence (in English or Chinese) contains `q`,
+    sorted; and how many matched."""
     if kind and kind not in KINDS:
         raise ChipwatchError(f"kind '{kind}' is not a kind of chokepoint finding; use one of {', '.join(KINDS)}")
     if sort not in SORTS:
         raise ChipwatchError(f"sort '{sort}' is not known; use one of {', '.join(SORTS)}")
     if offset < 0 or (limit is not None and limit < 1):
         raise ChipwatchError(f"offset {offset} and limit {limit}: the offset must be 0 or more, the limit 1 or more")
-    hits = [f for f in findings if (not kind or f.kind == kind) and (not q or q.casefold() in f.sentence.casefold())]
+    hits = [f for f in findings if (not kind or f.kind == kind) and (not q or _says(f, q.casefold()))]
     hits.sort(key=SORTS[sort])
     return hits[offset: None if limit is None else offset + limit], len(hits)

@@ -5,15 +5,20 @@ reads them (customers and dissolved states are no suppliers).
 Stage: fabrication for a product a fab makes; materials or equipment by what the item is;
 otherwise the article's chapter of the claim (materials, design, fabrication), else
 technology; a dependence with no item named and no such chapter is `general` (one line
-per provider)."""
+per provider).
+
+Each line says itself in a sentence (`msg`: who gets what from whom, with the claims' statuses),
+and `summary` says the whole answer; labels in i18n/analysis.yaml."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.supply import supplies
+from chipwatch.analysis.wording import Listed, as_dict, country, entity_names, name_of, status
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import Msg
 from chipwatch.store.read import Store
 
 STAGES = ("materials", "equipment", "design", "fabrication", "technology", "general")
@@ -29,9 +34,30 @@ class Line:
     consumers: list[str] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    msg: Msg | None = None  # the line in a sentence, to say in any language
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    @property
+    def stage_label(self) -> Msg:
+        return Msg(f"analysis.stage.{self.stage}")
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Every field; `msg` and `stage_label` said in `lang` (default English)."""
+        return {**as_dict(self, lang), "stage_label": self.stage_label.text(lang or "en")}
+
+
+def _sentence(line: Line, names: dict) -> Msg:
+    said = {"consumers": Listed([name_of(names, c) for c in line.consumers], "and"),
+            "providers": Listed([name_of(names, p) for p in line.providers], "and"),
+            "statuses": Listed([status(s) for s in line.statuses])}
+    if line.item is None:
+        return Msg("analysis.dependencies.general", **said)
+    return Msg("analysis.dependencies.item", item=name_of(names, line.item), **said)
+
+
+def summary(country_code: str, on: str, as_of: str | None, lines: list[Line]) -> Msg:
+    """The answer in one sentence: whose dependence on whom, as of when, how many lines and claims."""
+    return Msg("analysis.dependencies.summary", country=country(country_code), on=country(on), as_of=as_of or "—",
+               n=len(lines), claims=sum(len(x.claims) for x in lines))
 
 
 def _stage(predicate: str, chapter: str | None, item_type: str | None, general: bool) -> str:
@@ -70,14 +96,17 @@ def dependencies(store: Store, country: str = "RU", on: str = "CN", as_of: str |
             if value not in getattr(line, attr):
                 getattr(line, attr).append(value)
     out = sorted(lines.values(), key=lambda x: (STAGES.index(x.stage), x.item is None, x.item or ""))
+    names = entity_names(store)
     for line in out:
         for attr in ("providers", "consumers", "claims", "statuses"):
             getattr(line, attr).sort()
+        line.msg = _sentence(line, names)
     return as_of, out
 
 
-def with_evidence(store: Store, lines: list[Line]) -> list[dict]:
-    """The lines as dicts, each with its claims' status and first quote (source, locator)."""
+def with_evidence(store: Store, lines: list[Line], lang: str | None = None) -> list[dict]:
+    """The lines as dicts (sentences in `lang`), each with its claims' status and first quote
+    (source, locator)."""
     ids = sorted({c for line in lines for c in line.claims})
     ev = store.evidence(ids) if ids else None
     first: dict[str, dict] = {}
@@ -85,5 +114,5 @@ def with_evidence(store: Store, lines: list[Line]) -> list[dict]:
         for r in ev.sort_values(["claim_id", "seq"]).itertuples():
             first.setdefault(r.claim_id, {"source": r.source, "locator": r.locator, "quote": r.quote})
     status = dict(store.con.execute("SELECT id, status FROM claims WHERE list_contains(?, id)", [ids]).fetchall()) if ids else {}
-    return [{**line.to_dict(), "evidence": [{"claim": c, "status": status.get(c), **first.get(c, {})} for c in line.claims]}
+    return [{**line.to_dict(lang), "evidence": [{"claim": c, "status": status.get(c), **first.get(c, {})} for c in line.claims]}
             for line in lines]

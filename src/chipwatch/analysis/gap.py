@@ -2,16 +2,21 @@
 against the leading edge, in years (foreign fabs that make its products are suppliers, not
 laggards), from a reference table that is itself a sourced dataset
 (`first_volume_production` claims on process-node technologies; `purity` claims on the
-leading-edge grade), never constants in code."""
+leading-edge grade), never constants in code.
+
+Each gap's sentence, best and leading level are `Msg`s (`msg`, `best_msg`, `leading_msg`:
+labels in i18n/analysis.yaml), said in English as `sentence`, `best` and `leading`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from chipwatch.analysis.period import default_as_of
+from chipwatch.analysis.wording import Listed, as_dict, country, entity_names, name_of, status
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import rows
+from chipwatch.i18n.message import Msg
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity
 from chipwatch.store.read import Store, parse_as_of
@@ -35,9 +40,24 @@ class Gap:
     details: dict = field(default_factory=dict)
     as_of: str | None = None  # the period the gap is read at
     country: str = "RU"  # whose capability
+    msg: Msg | None = None  # the sentence, to say in any language
+    best_msg: Msg | None = None
+    leading_msg: Msg | None = None
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    @property
+    def kind_label(self) -> Msg:
+        return Msg(f"analysis.gap.kind.{self.kind}")
+
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Every field; the sentences and `kind_label` said in `lang` (default English)."""
+        return {**as_dict(self, lang), "kind_label": self.kind_label.text(lang or "en")}
+
+
+def _gap(kind: str, subject: str, label: str, best: Msg, leading: Msg | None, years_behind: float | None, msg: Msg,
+         claims: list[str], reference_claims: list[str], **kw) -> Gap:
+    """A gap with its sentence and levels said in English too."""
+    return Gap(kind, subject, label, str(best), str(leading) if leading else "", years_behind, str(msg), claims,
+               reference_claims, msg=msg, best_msg=best, leading_msg=leading, **kw)
 
 
 def node_years(store: Store) -> dict[float, tuple[int, str]]:
@@ -92,7 +112,7 @@ def gap(store: Store, as_of: str | None = None, country: str = "RU") -> list[Gap
                              f"(the first in {min(y for y, _ in table.values())}); give a later --as-of")
     lead_node = min(known)
     lead_year, lead_claim = known[lead_node]
-    labels = store.labels()
+    names = entity_names(store)
     countries = dict(store.con.execute("SELECT id, country FROM entities").fetchall())
     out: list[Gap] = []
     by_subject: dict[str, dict] = {}
@@ -104,7 +124,7 @@ def gap(store: Store, as_of: str | None = None, country: str = "RU") -> list[Gap
     ours = {c["object"] for c in rows(store.claims(predicate="designs")) if countries.get(c["subject"]) == country}
     for subject, entry in sorted(by_subject.items()):
         if countries.get(subject) != country:
-            out += _supplier(subject, entry, labels, countries, country, as_of, ours)
+            out += _supplier(subject, entry, names, countries, country, as_of, ours)
             continue
         candidates = entry["settled"] or [(n, c) for n, c in entry["targets"] if c["status"] != "planned"]
         if not candidates:
@@ -118,42 +138,43 @@ def gap(store: Store, as_of: str | None = None, country: str = "RU") -> list[Gap
         behind = lead_year - year
         targets = [{"node_nm": n, "status": c["status"], "claim": c["id"], "valid_from": c["valid_from"]}
                    for n, c in sorted(entry["targets"], key=lambda x: x[0])]
-        name = labels.get(subject, subject)
-        status = "" if claim["status"] in SETTLED else f" ({claim['status']})"
-        out.append(Gap("node", subject, name, f"{best:g} nm", f"{lead_node:g} nm ({lead_year})", behind,
-                       f"As of {as_of}, the best node the claims give for {name} is {best:g} nm{status}, first in volume production "
-                       f"in {year}{'' if ref_node == best else f' (as the {ref_node:g} nm node)'}: "
-                       f"{behind} years behind the {lead_node:g} nm leading edge of {lead_year}.",
-                       [claim["id"]], [ref_claim, lead_claim], targets,
-                       {"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year},
-                       as_of=as_of, country=country))
-    out += _purity(store, period, labels, as_of, country, countries)
+        name = name_of(names, subject)
+        msg = Msg("analysis.gap.node", as_of=as_of, name=name, best=best, year=year, behind=behind, lead_node=lead_node,
+                  lead_year=lead_year,
+                  status="" if claim["status"] in SETTLED else Msg("analysis.gap.status", status=status(claim["status"])),
+                  as_node="" if ref_node == best else Msg("analysis.gap.as_node", node=ref_node))
+        out.append(_gap("node", subject, str(name), Msg("analysis.gap.nm", n=best),
+                        Msg("analysis.gap.nm_year", n=lead_node, year=lead_year), behind, msg,
+                        [claim["id"]], [ref_claim, lead_claim], targets=targets,
+                        details={"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year},
+                        as_of=as_of, country=country))
+    out += _purity(store, period, names, as_of, country, countries)
     order = {"node": 0, "purity": 1, "supplier": 2}
     out.sort(key=lambda g: (order[g.kind], -(g.years_behind or 0), g.subject))
     return out
 
 
-def _supplier(subject: str, entry: dict, labels: dict, countries: dict, country: str, as_of: str | None,
+def _supplier(subject: str, entry: dict, names: dict, countries: dict, home: str, as_of: str | None,
               ours: set[str]) -> list[Gap]:
-    """A foreign fab that makes `country`'s products (`ours`): the nodes it runs for them, no gap."""
+    """A foreign fab that makes `home`'s products (`ours`): the nodes it runs for them, no gap."""
     made = [(n, c) for n, c in entry["settled"] + entry["targets"]
             if c["predicate"] == "fabricates" and c["object"] in ours and c["status"] != "planned"]
     if not made:
         return []
-    name = labels.get(subject, subject)
+    name = name_of(names, subject)
     products = sorted({c["object"] for _, c in made})
-    nodes = sorted({n for n, _ in made})
+    nodes = Listed([Msg("analysis.gap.nm", n=n) for n in sorted({n for n, _ in made})], "slash")
     statuses = sorted({c["status"] for _, c in made})
     where = countries.get(subject) or "?"
-    return [Gap("supplier", subject, name, " / ".join(f"{n:g} nm" for n in nodes), "", None,
-                f"{name} ({where}) is a foreign supplier, not a {country} capability: as of {as_of} it makes {country}'s "
-                f"{', '.join(labels.get(p, p) for p in products)} at {' / '.join(f'{n:g} nm' for n in nodes)} "
-                f"({', '.join(statuses)}).",
-                sorted(c["id"] for _, c in made), [], details={"products": products, "nodes_nm": nodes, "supplier_country": where},
-                as_of=as_of, country=country)]
+    msg = Msg("analysis.gap.supplier", name=name, where=country(where), country=country(home), as_of=as_of,
+              products=Listed([name_of(names, p) for p in products]), nodes=nodes,
+              statuses=Listed([status(x) for x in statuses]))
+    return [_gap("supplier", subject, str(name), nodes, None, None, msg, sorted(c["id"] for _, c in made), [],
+                 details={"products": products, "nodes_nm": sorted({n for n, _ in made}), "supplier_country": where},
+                 as_of=as_of, country=home)]
 
 
-def _purity(store: Store, period, labels: dict, as_of: str | None, country: str, countries: dict) -> list[Gap]:
+def _purity(store: Store, period, names: dict, as_of: str | None, country: str, countries: dict) -> list[Gap]:
     claims = rows(store.claims(predicate="purity", as_of=period))
     graded = [(parse_purity(json.loads(c["value_json"])), c) for c in claims]
     if not graded:
@@ -164,18 +185,19 @@ def _purity(store: Store, period, labels: dict, as_of: str | None, country: str,
     for nines, c in graded:
         if nines >= lead or countries.get(c["subject"]) not in (country, None):  # the leading grade, or abroad
             continue
-        name = labels.get(c["subject"], c["subject"])
+        name = name_of(names, c["subject"])
         lag = lags.get(c["subject"])
         years = None
         said = ""
         if lag and lag["value_json"]:
             v = json.loads(lag["value_json"])
             years = v.get("min") if isinstance(v, dict) else v
-            said = f"; the source puts the lag at {'over ' if isinstance(v, dict) and 'max' not in v else ''}{years:g} years"
-        out.append(Gap("purity", c["subject"], name, f"{nines:g}N", f"{lead:g}N", years,
-                       f"As of {as_of}, {name} reaches {nines:g}N purity against the {lead:g}N leading grade: "
-                       f"{lead - nines:g} nines short{said}.",
-                       [c["id"]] + ([lag["id"]] if lag else []), [lead_claim["id"]],
-                       details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines},
-                       as_of=as_of, country=country))
+            over = isinstance(v, dict) and "max" not in v
+            said = Msg("analysis.gap.lag_over" if over else "analysis.gap.lag", years=years)
+        msg = Msg("analysis.gap.purity", as_of=as_of, name=name, nines=nines, lead=lead, short=lead - nines, lag=said)
+        out.append(_gap("purity", c["subject"], str(name), Msg("analysis.gap.nines", n=nines),
+                        Msg("analysis.gap.nines", n=lead), years, msg,
+                        [c["id"]] + ([lag["id"]] if lag else []), [lead_claim["id"]],
+                        details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines},
+                        as_of=as_of, country=country))
     return out

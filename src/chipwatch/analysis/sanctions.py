@@ -1,13 +1,16 @@
 """Sanctions designations: one row per (entity, authority), the dates the claims give, and
 the bounds the imported list snapshots put on them (the first version listing the entity,
-the last version before it that did not), both shown, and where they disagree."""
+the last version before it that did not), both shown, and where they disagree (`conflict`
+in English, `conflict_msg` to say in any language; labels in i18n/analysis.yaml)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+from chipwatch.analysis.wording import Listed, as_dict, entity_names, name_of, status
 from chipwatch.frames import rows
+from chipwatch.i18n.message import Msg
 from chipwatch.store.read import Store
 
 US = ("ofac", "united-states", "us-government", "us-treasury")  # authorities the OFAC SDN list speaks for
@@ -25,15 +28,18 @@ class Designation:
     list_id: str | None = None  # the OFAC ent_num the entity's identifiers give
     not_listed_on: str | None = None  # the last snapshot before the first listing that lacks it
     listed_on: str | None = None  # the first snapshot listing it
-    conflict: str | None = None  # a claimed date the snapshots contradict, in words
+    conflict: str | None = None  # a claimed date the snapshots contradict, in words (str(conflict_msg))
+    conflict_msg: Msg | None = None
+    msg: Msg | None = None  # the designation in a sentence, to say in any language
 
     @property
     def date(self) -> str | None:
         """The date to sort and show: the earliest claimed one, else the first listing."""
         return self.claimed[0] if self.claimed else self.listed_on
 
-    def to_dict(self) -> dict:
-        return {**asdict(self), "date": self.date}
+    def to_dict(self, lang: str | None = None) -> dict:
+        """Every field and the date; the sentences said in `lang` (default English)."""
+        return {**as_dict(self, lang), "date": self.date}
 
 
 def snapshots(store: Store) -> dict[str, tuple[str | None, str | None]]:
@@ -62,6 +68,7 @@ def designations(store: Store) -> list[Designation]:
     """Every designation the claims give, one row per (entity, authority), in date order."""
     ent_num = dict(store.con.execute("SELECT entity_id, value FROM identifiers WHERE scheme = 'ofac_ent_num'").fetchall())
     bounds = snapshots(store)
+    names = entity_names(store)
     groups: dict[tuple[str, str], list[dict]] = {}
     for c in rows(store.claims(predicate="sanctioned_by")):
         groups.setdefault((c["subject"], c["object"] or ""), []).append(c)
@@ -77,9 +84,23 @@ def designations(store: Store) -> list[Designation]:
             d.not_listed_on, d.listed_on = bounds[num]
             early = [x for x in d.claimed if d.not_listed_on and x[:len(d.not_listed_on)] < d.not_listed_on[:len(x)]]
             if early:
-                who = "the United States" if authority in US else "the US among them"
-                d.conflict = (f"claimed from {early[0]}, but the OFAC SDN snapshot of {d.not_listed_on} does not list "
-                              f"#{num}; {who} listed it between {d.not_listed_on} and {d.listed_on}")
+                d.conflict_msg = Msg("analysis.designation.conflict.us" if authority in US else "analysis.designation.conflict.west",
+                                     claimed=early[0], before=d.not_listed_on, first=d.listed_on, num=num)
+                d.conflict = str(d.conflict_msg)
+        d.msg = _sentence(d, names)
         out.append(d)
     out.sort(key=lambda d: (d.date is None, d.date or "", d.subject, d.authority))
     return out
+
+
+def _sentence(d: Designation, names: dict) -> Msg:
+    """Who is sanctioned by whom, from when (or since which snapshot), under which programs."""
+    said = {"who": name_of(names, d.subject), "by": name_of(names, d.authority), "statuses": Listed([status(s) for s in d.statuses])}
+    if d.claimed:
+        when = Msg("analysis.designation.from", date=d.claimed[0])
+    elif d.listed_on:
+        when = Msg("analysis.designation.listed", date=d.listed_on)
+    else:
+        when = Msg("analysis.designation.undated")
+    programs = Msg("analysis.designation.programs", programs=Listed(d.programs)) if d.programs else ""
+    return Msg("analysis.designation", when=when, programs=programs, **said)

@@ -1,7 +1,9 @@
 """An entity's timeline through its lineage: the dated events of the entity, of what it
 succeeds (`successor_of`, transitively) and of what succeeds it, so Angstrom-T's history
 starts with NIITT in 1963, not in 2021. A takeover (`taken_over_by`) is an event of the
-entity taken over; the taker's own history is not followed."""
+entity taken over; the taker's own history is not followed.
+
+`sentences` says each event in a sentence, in any language (labels in i18n/analysis.yaml)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import json
 
 import pandas as pd
 
+from chipwatch.analysis.wording import claim_sentence, entity_names, name_of
 from chipwatch.frames import rows
+from chipwatch.i18n.message import Msg
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.vocabulary import vocabulary
 from chipwatch.store.read import Store
@@ -67,3 +71,21 @@ def timeline(store: Store, entity: str | None = None, predicate: str | None = No
     rank = {"itself": 0, "predecessor": 1, "successor": 2}
     df = df.assign(_r=df.relation.map(rank)).sort_values(["sort_date", "event", "claim_id", "_r"], kind="stable")
     return df.drop_duplicates(["claim_id", "event"]).drop(columns="_r").reset_index(drop=True)
+
+
+def sentences(store: Store, events: pd.DataFrame) -> list[Msg]:
+    """Each event of a timeline in a sentence: when (from, until, on), what the claim says,
+    and through which predecessor or successor it reaches the entity."""
+    names = entity_names(store)
+    out = []
+    for e in rows(events):
+        when = Msg(f"analysis.timeline.{e['event'] if e['event'] in ('from', 'until') else 'on'}", date=str(e["date"]))
+        what = claim_sentence(names, e)
+        relation = e.get("relation")
+        if relation in ("predecessor", "successor") and e.get("via"):
+            said = {"when": when, "what": what, "relation": Msg(f"analysis.relation.{relation}")}
+            out.append(Msg("analysis.timeline.event.member", **said) if e["via"] == e["subject"] else
+                       Msg("analysis.timeline.event.via", via=name_of(names, e["via"]), **said))
+        else:
+            out.append(Msg("analysis.timeline.event", when=when, what=what))
+    return out

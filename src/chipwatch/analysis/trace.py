@@ -1,7 +1,8 @@
 """Dependency tracing: for a product, the chain design -> fabrication (node) -> equipment
 and materials -> channels and countries, each step with its claims and their status.
 Materials are those the graph links to semiconductor use; ETO inputs come joined by stage
-and input type, summed, not one provider per line."""
+and input type, summed, not one provider per line. Each step and group says itself in a
+sentence (`msg`, in the language asked for, with its label key as `code`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import json
 
 from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.supply import demand_claims, supplies
+from chipwatch.analysis.wording import claim_sentence, entity_names
 from chipwatch.frames import rows
+from chipwatch.i18n.message import Msg, Term
 from chipwatch.store.read import Store, parse_as_of
 
 # Steps of the chain, in order; each lists the claims that feed it.
@@ -26,11 +29,12 @@ def _step(c: dict, labels: dict, other: str | None = None) -> dict:
             "qualifiers": q, "valid_from": c.get("valid_from"), "valid_to": c.get("valid_to")}
 
 
-def trace(store: Store, product: str, as_of: str | None = None, detail: bool = False) -> dict:
+def trace(store: Store, product: str, as_of: str | None = None, detail: bool = False, lang: str | None = None) -> dict:
     """The supply chain of `product` (an entity id) valid at `as_of` (default: the latest year
     the data covers): only inputs that reach it through its fab, designer, their equipment and
     the materials the graph links to semiconductor use; ETO inputs joined by stage and type
-    (one line per provider with `detail`)."""
+    (one line per provider with `detail`); each step's and group's sentence in `lang` (English
+    by default)."""
     as_of = default_as_of(store, as_of)
     period = parse_as_of(as_of)
     demand = demand_claims(store)
@@ -83,12 +87,22 @@ def trace(store: Store, product: str, as_of: str | None = None, detail: bool = F
     needs = [n for n in needs if n["claim"] not in demand]  # a customer is demand, not an input
     involved = ({countries.get(s["subject"]) for s in design + fabs + needs + material_steps}
                 | {countries.get(s["object"]) for s in needs + channels if s.get("object")}) - {None}
+    names = entity_names(store)
+    for step in design + architecture + fabs + needs + material_steps + channels:
+        _say(step, claim_sentence(names, step), lang)
+    for g in eto:
+        _say(g, Msg("analysis.trace.eto_group", stage=names.get(g["stage"], g["stage"]), type=Term("type", g["input_type"]),
+                    inputs=g["inputs"], providers=g["providers"], claims=len(g["claims"])), lang)
     return {
         "product": product, "label": labels.get(product, product), "as_of": str(period) if period else None,
         "design": design, "architecture": architecture, "fabrication": fabs,
         "equipment_and_materials": needs, "domestic_materials": material_steps, "eto_inputs": eto,
         "channels": channels, "countries": sorted(involved),
     }
+
+
+def _say(d: dict, msg: Msg, lang: str | None) -> None:
+    d["msg"], d["code"] = msg.text(lang or "en"), msg.code
 
 
 def semiconductor_use(store: Store) -> dict[str, list[str]]:

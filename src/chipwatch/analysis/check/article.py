@@ -18,10 +18,12 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
-from chipwatch.analysis.check.common import Finding, join
+from chipwatch.analysis.check.common import Finding, finding
 from chipwatch.analysis.check.context import Context
+from chipwatch.analysis.check.text import HAN
+from chipwatch.analysis.wording import Listed
+from chipwatch.i18n.message import Msg, Name
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[a-z]+")
 
 
@@ -45,7 +47,7 @@ def spelling_variants(ctx: Context) -> Iterable[Finding]:
     quotes = [(cid, _squash(q)) for cid, q in _quotes(ctx)]
     by_entity: dict[str, dict[str, list[str]]] = {}
     for n in ctx.names:
-        if n["entity_id"] in ctx.entities and _HAN.search(n["name"]) and n["kind"] in ("name", "alias"):
+        if n["entity_id"] in ctx.entities and HAN.search(n["name"]) and n["kind"] in ("name", "alias"):
             by_entity.setdefault(n["entity_id"], {}).setdefault(n["kind"], []).append(_squash(n["name"]))
     for eid, kinds in sorted(by_entity.items()):
         for name in kinds.get("name", []):
@@ -56,11 +58,10 @@ def spelling_variants(ctx: Context) -> Iterable[Finding]:
                 claims = sorted({cid for cid, q in quotes if alias in q})
                 if not claims:
                     continue
-                yield Finding(
-                    kind="spelling_variant", severity="warning",
-                    message=(f"The article spells {ctx.label(eid)} both “{name}” and “{alias}” "
-                             f"({diff} character{'s' if diff > 1 else ''} apart): one name, two spellings."),
-                    claims=claims, details={"entity": eid, "name": name, "variant": alias, "differences": diff})
+                msg = Msg(f"check.spelling_variant.{'many' if diff > 1 else 'one'}", who=ctx.name(eid), name=name,
+                          alias=alias, n=diff)
+                yield finding("spelling_variant", "warning", msg, claims,
+                              {"entity": eid, "name": name, "variant": alias, "differences": diff})
 
 
 def wrong_classes(ctx: Context) -> Iterable[Finding]:
@@ -75,13 +76,12 @@ def wrong_classes(ctx: Context) -> Iterable[Finding]:
                     if wrong:
                         found.setdefault(wrong, set()).add(cid)
             for wrong, claims in sorted(found.items()):
-                named = join([f"{spec['non_members'][x]} ({x})" for x in wrong])
-                yield Finding(
-                    kind="wrong_class", severity="warning",
-                    message=(f"The article counts {named} among the {spec['en']} ({marker}); "
-                             f"{'they are' if len(wrong) > 1 else 'it is'} not: the class holds "
-                             f"{', '.join(list(spec['members'].values())[:4])} … ({len(spec['members'])} elements)."),
-                    claims=sorted(claims), details={"class": cls, "not_members": list(wrong), "marker": marker})
+                named = Listed([Msg("check.element", en=spec["non_members"][x], zh=x) for x in wrong], "and")
+                members = Listed([Name(en, zh) for zh, en in list(spec["members"].items())[:4]])
+                msg = Msg(f"check.wrong_class.{'many' if len(wrong) > 1 else 'one'}", named=named,
+                          cls=Name(spec["en"], spec["zh-TW"]), marker=marker, members=members, n=len(spec["members"]))
+                yield finding("wrong_class", "warning", msg, sorted(claims),
+                              {"class": cls, "not_members": list(wrong), "marker": marker})
 
 
 def garbled(ctx: Context) -> Iterable[Finding]:
@@ -92,16 +92,14 @@ def garbled(ctx: Context) -> Iterable[Finding]:
         for ch, meaning in rules["not_elements"].items():
             hits = [p.format(c=ch) for p in rules["element_contexts"] if p.format(c=ch) in text]
             if hits:
-                g = seen.setdefault(f"not-element:{ch}", {"what": f"“{ch}” where an element is expected ({', '.join(hits)}): "
-                                                          f"{ch} means {meaning}, no element", "claims": set()})
-                g["claims"].add(cid)
+                what = Msg("check.garbled.not_element", ch=ch, hits=Listed(hits),
+                           meaning=Msg("check.meaning", en=meaning["en"], zh=meaning["zh-TW"]))
+                seen.setdefault(f"not-element:{ch}", {"what": what, "claims": set()})["claims"].add(cid)
         for m in re.finditer(r"([\u4e00-\u9fff]{1,3})、\1(?=[等、）)]|$)", text):
-            g = seen.setdefault(f"twice:{m[1]}", {"what": f"the same item listed twice in a row (“{m[0]}”)", "claims": set()})
-            g["claims"].add(cid)
+            what = Msg("check.garbled.twice", text=m[0])
+            seen.setdefault(f"twice:{m[1]}", {"what": what, "claims": set()})["claims"].add(cid)
     for key, g in sorted(seen.items()):
-        yield Finding(kind="garbled_text", severity="warning",
-                      message=f"The article's text looks garbled: {g['what']}; quoted as printed.",
-                      claims=sorted(g["claims"]), details={"key": key})
+        yield finding("garbled_text", "warning", Msg("check.garbled", what=g["what"]), sorted(g["claims"]), {"key": key})
 
 
 def _inflected(a: str, b: str) -> bool:
@@ -127,11 +125,9 @@ def title_url_mismatches(ctx: Context) -> Iterable[Finding]:
                            and not _inflected(t, word))
             if pairs:
                 claims = sorted(c["id"] for c in ctx.claims.values() if any(e["source"] == sid for e in c["evidence"]))
-                yield Finding(
-                    kind="title_url_mismatch", severity="warning",
-                    message=(f"{ctx.source_label(sid)}'s title says “{pairs[0]}” where its URL says “{word}” ({url}): "
-                             "the title or the link may be another article's."),
-                    claims=claims, details={"source": sid, "title": title, "url": url, "title_word": pairs[0], "url_word": word})
+                msg = Msg("check.title_url_mismatch", source=ctx.source_name(sid), title_word=pairs[0], url_word=word, url=url)
+                yield finding("title_url_mismatch", "warning", msg, claims,
+                              {"source": sid, "title": title, "url": url, "title_word": pairs[0], "url_word": word})
 
 
 def founding_dates(ctx: Context) -> Iterable[Finding]:
@@ -153,13 +149,11 @@ def founding_dates(ctx: Context) -> Iterable[Finding]:
         version, list_id, year = latest[c["subject"]]
         said = str(c["value_text"]).strip('"')[:4]
         if said != year:
-            yield Finding(
-                kind="founding_date_differs", severity="warning",
-                message=(f"{ctx.label(c['subject'])} was founded in {said} by the article, but its list entry "
-                         f"{version} #{list_id} gives {year} as the organisation's establishment date "
-                         "(perhaps a re-registration, not the founding)."),
-                claims=[c["id"]], details={"entity": c["subject"], "article_year": said, "list_year": year,
-                                           "version": version, "list_id": list_id})
+            msg = Msg("check.founding_date_differs", who=ctx.name(c["subject"]), said=said, version=version,
+                      list_id=list_id, year=year)
+            yield finding("founding_date_differs", "warning", msg, [c["id"]],
+                          {"entity": c["subject"], "article_year": said, "list_year": year, "version": version,
+                           "list_id": list_id})
 
 
 def article_slips(ctx: Context) -> list[Finding]:

@@ -3,11 +3,11 @@ claim, containment)."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from chipwatch.analysis.check.common import as_list, fetch, from_json, terms
-from chipwatch.analysis.check.text import Lexicon
+from chipwatch.analysis.check.text import HAN, Lexicon
+from chipwatch.i18n.message import Msg, Name
 from chipwatch.model.vocabulary import vocabulary
 from chipwatch.store.read import Store
 
@@ -39,24 +39,33 @@ class Context:
 
     # labels ----------------------------------------------------------------------------------
     def label(self, concept: str) -> str:
+        """An entity's (or a contrast term's) English name."""
+        return self.name(concept).text("en")
+
+    def name(self, concept: str) -> Name:
+        """An entity's name in both scripts; a contrast term (term:gas:argon) by its word and
+        its first Chinese word in terms.yaml; an unknown id as it is."""
         if concept.startswith("term:"):
-            return concept.split(":", 2)[2]
+            _, group, term = concept.split(":", 2)
+            words = self.terms["footnotes"]["contrast_groups"].get(group, {}).get("terms", {}).get(term, [])
+            return Name(term, next((w for w in words if HAN.search(w)), None))
         e = self.entities.get(concept)
-        return e["label_en"] if e and e["label_en"] else concept
+        return Name(e["label_en"] or concept, e["label_zh"]) if e else Name(concept, concept)
 
     def source_label(self, source_id: str, capital: bool = True) -> str:
+        return self.source_name(source_id, capital).text("en")
+
+    def source_name(self, source_id: str, capital: bool = True) -> Msg:
+        """A source as a sentence names it: Footnote 3, 楊永年 (2025), “a title”."""
         s = self.sources.get(source_id)
         if s is None:
-            return f"source {source_id}"
+            return Msg("check.source.unknown", id=source_id)
         if s["footnote"] is not None and s["cited_in"]:
-            return f"{'F' if capital else 'f'}ootnote {s['footnote']}"
+            return Msg("check.source.footnote" if capital else "check.source.footnote_lower", n=s["footnote"])
         who = s["author"] or s["publisher"]
-        return f"{who} ({s['date']})" if who and s["date"] else who or f"“{s['title']}”"
-
-    def predicate_phrase(self, predicate: str) -> str:
-        """The predicate's meaning in English without its parenthetical remarks."""
-        p = self.vocab.predicates.get(predicate)
-        return re.sub(r"\s*\([^)]*\)", "", p.en).strip() if p else predicate
+        if who and s["date"]:
+            return Msg("check.source.who_date", who=who, date=str(s["date"]))
+        return Msg("check.source.who", who=who) if who else Msg("check.quoted", text=s["title"])
 
     def entity_ids(self, claim: dict) -> set[str]:
         """Subject, object and entity-valued qualifiers of a claim."""

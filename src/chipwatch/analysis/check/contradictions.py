@@ -6,8 +6,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from chipwatch.analysis.check.common import Finding, from_json, terms
+from chipwatch.analysis.check.common import Finding, finding, from_json, terms
 from chipwatch.analysis.check.context import Context
+from chipwatch.analysis.wording import Listed
+from chipwatch.i18n.message import Msg
 from chipwatch.model.quantity import parse_purity
 
 _PURITY_EXPR = re.compile(r"(\d+(?:\.\d+)?)\s*N(?![A-Za-z])|(\d+(?:\.\d+)?)\s*[%％]")
@@ -72,24 +74,23 @@ def internal_contradictions(ctx: Context) -> Iterable[Finding]:
             if key in seen:
                 continue
             seen.add(key)
-            what = (f"The purity of {ctx.label(c['object'])} reached by {ctx.label(c['subject'])}" if c["object"]
-                    else f"The purity of {ctx.label(c['subject'])}")
-            stated = " and ".join(f"“{x[0]}” ({_nines_words(x[1])})" for x in exprs)
-            yield Finding(
-                kind="internal_contradiction", severity="error",
-                message=(f"{what} is stated two ways that disagree: {stated}"
-                         + (f"; the claim records {value}." if value is not None else ".")),
-                claims=[c["id"]],
-                details={"claim": c["id"], "predicate": c["predicate"], "value": value, "value_nines": nines,
-                         "as_written": c["as_written"], "found_in": where,
-                         "expressions": [{"text": x[0], "nines": round(x[1], 3)} for x in exprs],
-                         "evidence": ctx.evidence_view(c), "note": c["q"].get("note") or c["note"]})
+            what = (Msg("check.purity.of_by", what=ctx.name(c["object"]), who=ctx.name(c["subject"])) if c["object"]
+                    else Msg("check.purity.of", what=ctx.name(c["subject"])))
+            stated = Listed([Msg("check.purity.expression", text=x[0], nines=_nines_words(x[1])) for x in exprs], "and")
+            msg = (Msg("check.purity.two_ways.recorded", what=what, stated=stated, value=str(value)) if value is not None
+                   else Msg("check.purity.two_ways", what=what, stated=stated))
+            yield finding(
+                "internal_contradiction", "error", msg,
+                [c["id"]],
+                {"claim": c["id"], "predicate": c["predicate"], "value": value, "value_nines": nines,
+                 "as_written": c["as_written"], "found_in": where,
+                 "expressions": [{"text": x[0], "nines": round(x[1], 3)} for x in exprs],
+                 "evidence": ctx.evidence_view(c), "note": c["q"].get("note") or c["note"]})
 
 
-def _nines_words(n: float) -> str:
-    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-             9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+def _nines_words(n: float) -> Msg:
+    """Six nines (6 個 9): a grade in words, whole nines from one to twelve, else to two decimals."""
     r = round(n)
-    if abs(n - r) < 0.01 and r in words:
-        return f"{words[r]} nine{'s' if r != 1 else ''}"
-    return f"{n:.2f} nines"
+    if abs(n - r) < 0.01 and 1 <= r <= 12:
+        return Msg(f"check.nines.{r}")
+    return Msg("check.nines.fraction", n=n)

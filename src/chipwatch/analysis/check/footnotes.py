@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from chipwatch.analysis.check.common import Finding, join
+from chipwatch.analysis.check.common import Finding, finding
 from chipwatch.analysis.check.context import Context
+from chipwatch.analysis.wording import Listed
+from chipwatch.i18n.message import Msg
 
 
 def title_only(ctx: Context) -> dict[str, str]:
@@ -52,17 +54,21 @@ def footnote_disagreements(ctx: Context) -> Iterable[Finding]:
                                     "claim_names": sorted(x for x in (f, *against) if x in own)})
     for (source, f), g in sorted(groups.items()):
         s = ctx.sources[source]
-        text_names = [f"{ctx.label(a)}" + (f" (“{'”, “'.join(sorted(sf))}”)" if sf else "")
+        text_names = [Msg("check.named_as", name=ctx.name(a), as_written=_quoted(sf)) if sf else ctx.name(a)
                       for a, sf in sorted(g["text"].items())]
         disputed = [x["id"] for x in g["claims"] if x["status"] == "disputed"]
-        yield Finding(
-            kind="footnote_disagrees", severity="warning",
-            message=(f"{ctx.source_label(source)}'s title names {ctx.label(f)} "
-                     f"(“{'”, “'.join(sorted(g['note_surface']))}”) where the text citing it names "
-                     f"{join(text_names)}."),
-            claims=[x["id"] for x in g["claims"]],
-            details={"source": source, "footnote": s["footnote"], "title": s["title"], "cited_in": s["cited_in"],
-                     "footnote_names": {"id": f, "label": ctx.label(f), "as_written": sorted(g["note_surface"])},
-                     "text_names": [{"id": a, "label": ctx.label(a), "as_written": sorted(sf)}
-                                    for a, sf in sorted(g["text"].items())],
-                     "disputed_claims": disputed, "claims": g["claims"]})
+        msg = Msg("check.footnote.disagrees", source=ctx.source_name(source), name=ctx.name(f),
+                  as_written=_quoted(g["note_surface"]), text_names=Listed(text_names, "and"))
+        yield finding(
+            "footnote_disagrees", "warning", msg,
+            [x["id"] for x in g["claims"]],
+            {"source": source, "footnote": s["footnote"], "title": s["title"], "cited_in": s["cited_in"],
+             "footnote_names": {"id": f, "label": ctx.label(f), "as_written": sorted(g["note_surface"])},
+             "text_names": [{"id": a, "label": ctx.label(a), "as_written": sorted(sf)}
+                            for a, sf in sorted(g["text"].items())],
+             "disputed_claims": disputed, "claims": g["claims"]})
+
+
+def _quoted(words) -> Listed:
+    """“аргона”, “argon”: words as written, each in quotation marks (「」 in Chinese)."""
+    return Listed([Msg("check.quoted", text=w) for w in sorted(words)])

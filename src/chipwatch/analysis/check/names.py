@@ -7,10 +7,11 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from chipwatch.analysis.check.common import Finding, terms
+from chipwatch.analysis.check.common import Finding, finding, terms
 from chipwatch.analysis.check.context import Context
 from chipwatch.analysis.check.footnotes import title_only
 from chipwatch.analysis.check.text import CYRILLIC, WORD, fold
+from chipwatch.i18n.message import Msg
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
@@ -100,16 +101,15 @@ def name_variants(ctx: Context) -> Iterable[Finding]:
             _LATIN_WORD.findall(fold(ctx.label(e)))[:1] != [word], len(ctx.label(e)), e))
         ent = ctx.entities[ents[0]]
         aliases = [a for e in ents for a in sp.aliases.get(e, ()) if key in _LATIN_WORD.findall(fold(a))]
-        where = (f"{ctx.source_label(source)}'s title" if source in cited
-                 else f"The quote from {ctx.source_label(source)}")
-        zh = f" ({ent['label_zh']})" if ent["label_zh"] and ent["label_zh"] != ent["label_en"] else ""
-        yield Finding(
-            kind="name_variant", severity="warning",
-            message=(f"{where} writes “{g['surface']}” where its claims are about {ent['label_en']}{zh}, "
-                     f"spelled “{word.capitalize()}”: a near miss that may be a misprint or another organisation."),
-            claims=list(dict.fromkeys(g["claims"])),
-            details={"source": source, "footnote": ctx.sources.get(source, {}).get("footnote"),
-                     "as_written": g["surface"], "entity": ents[0], "entity_label": ent["label_en"],
-                     "entity_label_zh": ent["label_zh"], "entities": ents, "closest_name_word": word,
-                     "edit_distance": g["distance"], "recorded_as_alias": aliases,
-                     "quotes": sorted(g["quotes"])})
+        where = Msg("check.where.title" if source in cited else "check.where.quote", source=ctx.source_name(source))
+        said = {"where": where, "surface": g["surface"], "en": ent["label_en"], "word": word.capitalize()}
+        msg = (Msg("check.name_variant.both", zh=ent["label_zh"], **said)
+               if ent["label_zh"] and ent["label_zh"] != ent["label_en"] else Msg("check.name_variant", **said))
+        yield finding(
+            "name_variant", "warning", msg,
+            list(dict.fromkeys(g["claims"])),
+            {"source": source, "footnote": ctx.sources.get(source, {}).get("footnote"),
+             "as_written": g["surface"], "entity": ents[0], "entity_label": ent["label_en"],
+             "entity_label_zh": ent["label_zh"], "entities": ents, "closest_name_word": word,
+             "edit_distance": g["distance"], "recorded_as_alias": aliases,
+             "quotes": sorted(g["quotes"])})

@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from chipwatch import yamldata
-from chipwatch.analysis.check.common import Finding, join, num, terms
+from chipwatch.analysis.check.common import Field, Finding, finding, num, terms
 from chipwatch.analysis.check.context import Context
+from chipwatch.analysis.wording import Listed
+from chipwatch.i18n.message import Msg
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import UNITS_FILE
 
@@ -155,17 +157,14 @@ def numbers_not_in_quotes(ctx: Context) -> Iterable[Finding]:
         for group in ("value", "qualifier", "date"):
             if not missing[group]:
                 continue
-            items = join([f"{m['value']} ({m['field']})" for m in missing[group]])
-            what = {"value": "the figure", "qualifier": "the figure", "date": "the date"}[group]
-            plural = "s" if len(missing[group]) > 1 else ""
-            hint = ("; it must come from the surrounding text or the editor" if group == "date"
-                    else "; check the figure against the source")
-            yield Finding(
-                kind="number_not_in_quote", severity=severity[group],
-                message=f"No quote of claim {c['id']} contains {what}{plural} it gives: {items}{hint}.",
-                claims=[c["id"]],
-                details={"claim": c["id"], "missing": missing[group], "as_written": aw,
-                         "evidence": ctx.evidence_view(c)})
+            items = Listed([Msg("check.numbers.item", value=m["value"], field=Field(m["field"]))
+                            for m in missing[group]], "and")
+            many = "many" if len(missing[group]) > 1 else "one"
+            msg = Msg(f"check.numbers.{'date' if group == 'date' else 'figure'}.{many}", claim=c["id"], items=items)
+            yield finding(
+                "number_not_in_quote", severity[group], msg,
+                [c["id"]],
+                {"claim": c["id"], "missing": missing[group], "as_written": aw, "evidence": ctx.evidence_view(c)})
 
 
 def _shown_number(x) -> str:

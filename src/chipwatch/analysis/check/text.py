@@ -16,7 +16,7 @@ from chipwatch.names.normalize import name_key
 if TYPE_CHECKING:
     from chipwatch.analysis.check.context import Context
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[^\W_]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 def _words(text: str) -> list[tuple[str, int, int]]:
     """Runs of letters and digits in a folded text, with their spans (Han excluded)."""
-    return [(m[0], m.start(), m.end()) for m in WORD.finditer(text) if not _HAN.search(m[0])]
+    return [(m[0], m.start(), m.end()) for m in WORD.finditer(text) if not HAN.search(m[0])]
 
 
 @cache
@@ -97,7 +97,7 @@ class Lexicon:
     @staticmethod
     def _add(name: str, concept: str, han: dict, words: dict) -> None:
         folded = fold(name)
-        if _HAN.search(folded):
+        if HAN.search(folded):
             squashed = re.sub(r"\s+", "", folded)
             if squashed:
                 han[squashed[0]].setdefault(squashed, set()).add(concept)
@@ -111,7 +111,7 @@ class Lexicon:
         found: list[_Mention] = []
         keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
         squashed = "".join(folded[i] for i in keep)
-        if _HAN.search(squashed):
+        if HAN.search(squashed):
             for start, ch in enumerate(squashed):
                 for name, concepts in han.get(ch, {}).items():
                     if squashed.startswith(name, start):

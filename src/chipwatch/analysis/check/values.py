@@ -9,8 +9,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from chipwatch.analysis.check.common import Finding, as_list, from_json, join, num, terms
+from chipwatch.analysis.check.common import Field, Finding, as_list, finding, from_json, terms
 from chipwatch.analysis.check.context import Context
+from chipwatch.analysis.wording import Listed, Num, Predicate, Unit, status, value_said
+from chipwatch.i18n.message import Msg, say
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity
 
@@ -31,24 +33,18 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def _side(ctx: Context, c: dict, field_name: str) -> dict:
-    return {"claim": c["id"], "status": c["status"], field_name: _shown(ctx, c, field_name),
+    return {"claim": c["id"], "status": c["status"], field_name: say(_shown(ctx, c, field_name), "en"),
             "valid_from": c["valid_from"], "valid_to": c["valid_to"], "evidence": ctx.evidence_view(c)}
 
 
-def _shown(ctx: Context, c: dict, field_name: str) -> str:
+def _shown(ctx: Context, c: dict, field_name: str):
+    """The object, value (about 5000 wafer_200mm/month) or qualifier a claim gives, to say."""
     if field_name == "object":
-        return ctx.label(c["object"]) if c["object"] else "—"
+        return ctx.name(c["object"]) if c["object"] else "—"
     if field_name == "value":
-        v = from_json(c["value_json"])
-        if isinstance(v, dict):
-            lo, hi = v.get("min"), v.get("max")
-            text = f"{num(lo)}–{num(hi)}" if lo is not None and hi is not None else (
-                f"at least {num(lo)}" if lo is not None else f"at most {num(hi)}")
-        else:
-            text = num(v) if isinstance(v, (int, float)) else str(v)
-        return f"{'about ' if c['approx'] else ''}{text}{' ' + c['unit'] if c['unit'] else ''}"
+        return value_said(from_json(c["value_json"]), c["unit"], bool(c["approx"]))
     vals = c["q"].get(field_name)
-    return ", ".join(ctx.label(v) if isinstance(v, str) else str(v) for v in as_list(vals)) if vals is not None else "—"
+    return Listed([ctx.name(v) if isinstance(v, str) else str(v) for v in as_list(vals)]) if vals is not None else "—"
 
 
 def _values_differ(a: dict, b: dict, tolerance: float) -> bool:
@@ -83,28 +79,35 @@ def _close(x, y, a: dict, b: dict, tolerance: float) -> bool:
 
 def _conflict(ctx: Context, a: dict, b: dict, field_name: str, why: str) -> Finding:
     disputed = [c["id"] for c in (a, b) if c["status"] == "disputed"]
-    subject, what = ctx.label(a["subject"]), ctx.predicate_phrase(a["predicate"])
-    sides = f"{_shown(ctx, a, field_name)} ({_support(ctx, a)}) versus {_shown(ctx, b, field_name)} ({_support(ctx, b)})"
+    said = {"subject": ctx.name(a["subject"]),
+            "sides": Msg("check.conflict.sides", a=_shown(ctx, a, field_name), sa=_support(ctx, a),
+                         b=_shown(ctx, b, field_name), sb=_support(ctx, b))}
     if field_name == "object":
-        message = f"Two claims about “{subject} {what} …” disagree: {sides}."
+        msg = Msg("check.conflict.object", what=Predicate(a["predicate"]), **said)
     elif field_name == "value":
-        message = f"Two claims about {subject} ({a['predicate'].replace('_', ' ')}) give different values: {sides}."
+        msg = Msg("check.conflict.value", what=Predicate(a["predicate"], "words"), **said)
+    elif a["object"]:
+        msg = Msg("check.conflict.field", what=Predicate(a["predicate"], obj=ctx.name(a["object"])),
+                  field=Field(field_name), **said)
     else:
-        obj = f" {ctx.label(a['object'])}" if a["object"] else ""
-        message = f"Two claims about “{subject} {what}{obj}” disagree on the {field_name}: {sides}."
+        msg = Msg("check.conflict.field", what=Predicate(a["predicate"]), field=Field(field_name), **said)
     if disputed:
-        message += " One side is marked disputed: the sources are known to disagree."
-    return Finding(
-        kind="conflicting_values", severity="warning" if disputed else "error", message=message,
-        claims=[a["id"], b["id"]],
-        details={"field": field_name, "why": why, "predicate": a["predicate"], "subject": a["subject"],
-                 "disputed": disputed, "sides": [_side(ctx, a, field_name), _side(ctx, b, field_name)]})
+        msg = Msg("check.conflict.disputed", first=msg)
+    return finding(
+        "conflicting_values", "warning" if disputed else "error", msg, [a["id"], b["id"]],
+        {"field": field_name, "why": why, "predicate": a["predicate"], "subject": a["subject"],
+         "disputed": disputed, "sides": [_side(ctx, a, field_name), _side(ctx, b, field_name)]})
 
 
-def _support(ctx: Context, c: dict) -> str:
-    srcs = list(dict.fromkeys(ctx.source_label(e["source"], capital=False) for e in c["evidence"]))
-    status = "" if c["status"] == "fact" else f"{c['status']}, "
-    return f"{status}claim {c['id']}, per {join(srcs)}" if srcs else f"{status}claim {c['id']}"
+def _support(ctx: Context, c: dict) -> Msg:
+    """What backs a claim: its status (unless fact), its id, its sources."""
+    names = {}
+    for e in c["evidence"]:
+        name = ctx.source_name(e["source"], capital=False)
+        names.setdefault(str(name), name)
+    said = (Msg("check.support.sources", claim=c["id"], sources=Listed(list(names.values()), "and")) if names
+            else Msg("check.support", claim=c["id"]))
+    return said if c["status"] == "fact" else Msg("check.support.status", status=status(c["status"]), rest=said)
 
 
 def _differences(ctx: Context, a: dict, b: dict, tolerance: float) -> list[str]:
@@ -215,16 +218,13 @@ def conflicting_values(ctx: Context) -> Iterable[Finding]:
             if not candidates or any(r["value_min"] <= lo and hi <= r["value_max"] for r in candidates):
                 continue
             r = candidates[0]
-            node = num(lo) if lo == hi else f"{num(lo)}–{num(hi)}"
-            unit = r["unit"] or ""
+            node = Num(lo) if lo == hi else Msg("analysis.value.range", lo=Num(lo), hi=Num(hi))
             disputed = [x["id"] for x in (c, r) if x["status"] == "disputed"]
-            yield Finding(
-                kind="conflicting_values", severity="warning",
-                message=(f"{ctx.label(c['subject'])} is said to run a {node} {unit} node ({_support(ctx, c)}), "
-                         f"outside its process range of {num(r['value_min'])}–{num(r['value_max'])} {unit} "
-                         f"({_support(ctx, r)})."),
-                claims=[c["id"], r["id"]],
-                details={"field": m["field"], "why": "a node the company runs lies outside its process range",
-                         "predicate": c["predicate"], "subject": c["subject"], "disputed": disputed,
-                         "sides": [_side(ctx, c, "value" if m["field"] == "value" else m["field"]),
-                                   _side(ctx, r, "value")]})
+            msg = Msg("check.conflict.node_range", subject=ctx.name(c["subject"]), node=node, unit=Unit(r["unit"]),
+                      sc=_support(ctx, c), lo=Num(r["value_min"]), hi=Num(r["value_max"]), sr=_support(ctx, r))
+            yield finding(
+                "conflicting_values", "warning", msg,
+                [c["id"], r["id"]],
+                {"field": m["field"], "why": "a node the company runs lies outside its process range",
+                 "predicate": c["predicate"], "subject": c["subject"], "disputed": disputed,
+                 "sides": [_side(ctx, c, "value" if m["field"] == "value" else m["field"]), _side(ctx, r, "value")]})
