@@ -8,6 +8,8 @@ Same seed, same result.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from chipwatch.errors import ChipwatchError
@@ -51,14 +53,34 @@ def _budgets(tpl: Template, P: Params, ref_sol) -> np.ndarray | None:
     return P.need(tpl.sc, "budget.headroom", "the import budget") * import_bill(tpl, P, ref_sol)
 
 
-def _point(tpl, iv, Pc, pres_c, hard: bool = False):
+def _solved(tpl: Template, batch: Batch, reuse: dict | None, threads: int | None = None):
+    """`solve(tpl, batch)`, or — when `reuse` holds the solution of an LP equal to this one
+    draw for draw (same rows, columns, coefficients, bounds and right-hand sides) — that
+    solution: the solver is deterministic, so it is the one solving again would give."""
+    if reuse is None:
+        return solve(tpl, batch, threads=threads)
+    key = _fingerprint(tpl, batch)
+    if key not in reuse:
+        reuse[key] = solve(tpl, batch, threads=threads)
+    return reuse[key]
+
+
+def _fingerprint(tpl: Template, batch: Batch) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(repr((tpl.n, tpl.m, batch.c.shape, batch.hard)).encode())
+    for a in (tpl.entry_rows, tpl.entry_cols, batch.c, batch.data, batch.b, batch.ub):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def _point(tpl, iv, Pc, pres_c, hard: bool = False, reuse: dict | None = None):
     """(reference batch, reference solution, scenario batch, scenario solution, budget) at
     central values on the given network (the most likely one for the point result)."""
     ref_batch = evaluate(tpl, Pc, pres_c, None, budget=None)
-    ref_sol = solve(tpl, ref_batch, threads=1)
+    ref_sol = _solved(tpl, ref_batch, reuse, threads=1)
     budget = _budgets(tpl, Pc, ref_sol)
     batch = evaluate(tpl, Pc, pres_c, iv, budget=budget, hard=hard)
-    sol = solve(tpl, batch, threads=1)
+    sol = _solved(tpl, batch, reuse, threads=1)
     return ref_batch, ref_sol, batch, sol, budget
 
 
@@ -159,9 +181,9 @@ def _no_route(tpl: Template, iv, fl) -> str:
     return "; ".join(gone)
 
 
-def _mc(tpl: Template, iv, P: Params, pres: dict, budget, reference: bool) -> dict:
+def _mc(tpl: Template, iv, P: Params, pres: dict, budget, reference: bool, reuse: dict | None = None) -> dict:
     batch = evaluate(tpl, P, pres, None if reference else iv, budget=budget, hard=False)
-    sol = solve(tpl, batch)
+    sol = _solved(tpl, batch, reuse)
     out = outcomes(tpl, batch, sol)
     rows, bounds = binding_masks(tpl, batch, sol)
     return {"batch": batch, "sol": sol, "out": out, "rows": rows, "bounds": bounds}
@@ -235,10 +257,15 @@ def _quotes(cw, ids: list[str]) -> dict[str, str]:
     return out
 
 
-def run_scenario(cw, scenario: Scenario, draws: int = 1000, seed: int = 0) -> dict:
+def run_scenario(cw, scenario: Scenario, draws: int = 1000, seed: int = 0, reuse: dict | None = None) -> dict:
     """Run a scenario against the store `cw`: the point solution (central values, every arc
     with a non-zero probability present) with what limits it, and `draws` Monte Carlo draws,
-    each with and without the scenario's interventions. Returns JSON-able data."""
+    each with and without the scenario's interventions. Returns JSON-able data.
+
+    `reuse`: a dict kept between runs (of scenarios on one store): an LP equal draw for draw
+    to one solved before — the reference of two scenarios that extend the same baseline at
+    the same date and seed — is not solved again (reference passes and point solutions are
+    kept; a scenario's own pass is its own)."""
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ChipwatchError(f"--draws {draws}: not a number of draws — use 0 (point solution only) or more")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
@@ -252,7 +279,7 @@ def run_scenario(cw, scenario: Scenario, draws: int = 1000, seed: int = 0) -> di
     Pc = _Recording(central_params(sc))
     pres_c = draw_presence(probs, 1, None)
     _check_floors(tpl, iv, Pc, probs)
-    ref_batch, ref_sol, batch, sol, budget_c = _point(tpl, iv, Pc, pres_c)
+    ref_batch, ref_sol, batch, sol, budget_c = _point(tpl, iv, Pc, pres_c, reuse=reuse)
     point = _point_result(tpl, batch, sol, iv)
     ref_point = _point_result(tpl, ref_batch, ref_sol)
     bill = float(import_bill(tpl, Pc, ref_sol)[0]) if tpl.has_budget else None
@@ -292,7 +319,7 @@ def run_scenario(cw, scenario: Scenario, draws: int = 1000, seed: int = 0) -> di
     if draws:
         P = _Recording(sample_params(sc, draws, seed))
         pres = draw_presence(probs, draws, seed)
-        ref = _mc(tpl, iv, P, pres, None, reference=True)
+        ref = _mc(tpl, iv, P, pres, None, reference=True, reuse=reuse)
         budget = _budgets(tpl, P, ref["sol"])
         tight = budget is not None and bool((budget < import_bill(tpl, P, ref["sol"]) - 1e-9).any())
         scen = _mc(tpl, iv, P, pres, budget, reference=False) if sc.has_interventions or tight else ref
