@@ -264,3 +264,23 @@ def test_trade_cli_speaks_chinese(trade_db):
     assert data["msg"].startswith("迂迴轉口") and data["target_label"] == "俄羅斯" and data["target_name"] == "Russia"
     r = run_cli("trade", "breaks", "--product", "TOTAL", db=trade_db)
     assert r.code == 0 and "Chow test at 2022-02" in r.out, r
+
+
+def test_trade_import_and_listing_speak_chinese(russia_db, tmp_path):
+    import shutil
+
+    from conftest import run_cli
+    from test_trade import synthetic_csvs
+
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    synthetic_csvs(tmp_path / "csv")
+    r = run_cli("trade", "import", "eurostat-csv", str(tmp_path / "csv"), "--lang", "zh-TW", db=db, env={"COLUMNS": "240"})
+    assert r.code == 0, r
+    assert f"已匯入 {db}：" in r.out and "eurostat-csv:eu_exports.csv：288 列（其中 0 列為機密），2020-2022 月度資料" in r.out
+    r = run_cli("trade", "--lang", "zh-TW", db=db, env={"COLUMNS": "240"})
+    assert r.code == 0 and "匯入" in r.out and "列數" in r.out, r
+    empty = tmp_path / "empty.duckdb"
+    shutil.copyfile(russia_db, empty)
+    r = run_cli("trade", "--lang", "zh-TW", db=empty)
+    assert r.code == 0 and r.out.startswith("尚未匯入貿易資料：chipwatch trade import eurostat-xlsx"), r

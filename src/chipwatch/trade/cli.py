@@ -9,6 +9,7 @@ one line on stderr (exit 1).
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -53,6 +54,19 @@ def _t(code: str, lang: str, **values) -> str:
     return Msg(code, **values).text(lang)
 
 
+FREQ = {"M": "trade.freq.monthly", "A": "trade.freq.yearly", "A,M": "trade.freq.both", "M,A": "trade.freq.both"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Items said one after another with the locale's comma (', ' / '、'), not with 'and'."""
+
+    items: tuple
+
+    def text(self, lang: str) -> str:
+        return ("、" if norm_lang(lang) == "zh-TW" else ", ").join(say(x, lang) for x in self.items)
+
+
 def _chart(path: Path | None, spec: dict) -> None:
     if path:
         path.write_text(json.dumps(jsonable(spec), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -68,10 +82,11 @@ def _num(v: float | None, fmt: str = "+.2f") -> str:
 
 
 @trade_app.callback()
-def trade_main(ctx: typer.Context, json_: AsJson = False) -> None:
+def trade_main(ctx: typer.Context, json_: AsJson = False, lang: Lang = "en") -> None:
     """Without a subcommand: the trade imports in the store."""
     if ctx.invoked_subcommand:
         return
+    lang = norm_lang(lang)
     from chipwatch.store import Store
     from chipwatch.trade.store import imports
 
@@ -81,12 +96,12 @@ def trade_main(ctx: typer.Context, json_: AsJson = False) -> None:
         _json(found)
         return
     if not found:
-        out.print("no trade data imported yet: chipwatch trade import eurostat-xlsx "
-                  "../shared/data/eurostat/19_4623968_spreadsheet.xlsx", markup=False)
+        out.print(_t("trade.import.none", lang, cmd="chipwatch trade import eurostat-xlsx "
+                     "../shared/data/eurostat/19_4623968_spreadsheet.xlsx"), markup=False)
         return
     t = table()
     for col in ("import", "kind", "rows", "skipped", "currency", "title"):
-        t.add_column(col, overflow="fold")
+        t.add_column(_t(f"trade.col.{col}", lang), overflow="fold")
     for r in found:
         t.add_row(r["id"], r["kind"], f"{r['rows']:,}", f"{r['skipped']:,}", r["currency"] or "", r["title"] or "")
     out.print(t)
@@ -95,35 +110,38 @@ def trade_main(ctx: typer.Context, json_: AsJson = False) -> None:
 @trade_app.command("import")
 def trade_import(kind: Annotated[str, typer.Argument(help="eurostat-xlsx, eurostat-csv, comtrade, baci or chpl")],
                  path: Annotated[Path, typer.Argument(help="a file, or a folder: every file of that kind in it")],
-                 json_: AsJson = False) -> None:
+                 json_: AsJson = False, lang: Lang = "en") -> None:
     """Import trade statistics into the store (atomically; importing a file again replaces it)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from chipwatch.trade.store import import_trade
 
+    lang = norm_lang(lang)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err.rich,
                   transient=True) as progress:
-        task = progress.add_task(f"reading {path.name}", total=None)
+        task = progress.add_task(_t("trade.import.reading", lang, name=path.name), total=None)
 
         def step(name: str, done: int, total: int) -> None:
-            progress.update(task, description=f"reading {name}", completed=done, total=total)
+            progress.update(task, description=_t("trade.import.reading", lang, name=name), completed=done, total=total)
 
         result = import_trade(_db(), kind, path, step)
     if json_:
         _json(result)
         return
     if kind == "chpl":
-        out.print(f"imported {', '.join(result['imports'])}: "
-                  + ", ".join(f"{g} ({n} codes)" for g, n in result["groups"].items()), markup=False)
+        groups = [Msg("trade.import.group", group=g, n=n) for g, n in result["groups"].items()]
+        out.print(_t("trade.import.chpl", lang, imports=", ".join(result["imports"]), groups=Listed(tuple(groups))), markup=False)
         return
-    out.print(f"imported into {_db()}:", markup=False)
+    out.print(_t("trade.import.into", lang, db=str(_db())), markup=False)
     for s in result["summary"]:
-        freq = {"M": "monthly", "A": "yearly", "A,M": "yearly and monthly", "M,A": "yearly and monthly"}.get(s["freq"], s["freq"])
-        out.print(f"  {s['id']}: {s['rows']:,} rows ({s['confidential']:,} confidential), {s['years']} {freq}, "
-                  f"{s['reporters']} reporter(s) × {s['partners']} partner(s), {s['products']} product code(s), "
-                  f"{s['currency']}; {s['skipped']:,} skipped", markup=False, highlight=False)
+        freq = FREQ.get(s["freq"])
+        out.print("  " + _t("trade.import.summary", lang, id=s["id"], rows=s["rows"], confidential=s["confidential"],
+                            years=s["years"], freq=Msg(freq) if freq else s["freq"], reporters=s["reporters"],
+                            partners=s["partners"], products=s["products"], currency=s["currency"] or "",
+                            skipped=s["skipped"]), markup=False, highlight=False)
     if result["skipped"]:
-        out.print("skipped: " + ", ".join(f"{n:,} {why}" for why, n in result["skipped"].items()), markup=False)
+        items = [Msg("trade.import.skip", n=n, why=why) for why, n in result["skipped"].items()]
+        out.print(_t("trade.import.skipped", lang, items=Listed(tuple(items))), markup=False)
         for e in result["skipped_examples"][:5]:
             out.line(f"  {e}")
 
