@@ -19,14 +19,14 @@ from fastapi.staticfiles import StaticFiles
 from chipwatch import __version__
 from chipwatch.errors import ChipwatchError
 from chipwatch.i18n.message import Msg, say
-from chipwatch.server import pages, rest, yente
+from chipwatch.server import pages, rest, review, yente
 from chipwatch.server.cache import ResponseCache
 from chipwatch.server.limits import BodyLimit
 from chipwatch.server.state import PinStore, State
 from chipwatch.server.work import Budget
 
 STATIC = Path(__file__).with_name("static")
-NOT_FOUND = ("no entity", "no list version", "no source", "no scenario")
+NOT_FOUND = ("no entity", "no list version", "no source", "no scenario", "no candidate")
 
 
 def node_modules() -> Path | None:
@@ -106,6 +106,7 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
         return JSONResponse({"detail": "the server failed on this request; its log says why"}, status_code=500)
 
     app.include_router(rest.router(allow_write))
+    app.include_router(review.router())
     app.include_router(pages.router())
 
     app.include_router(yente.router(lambda request: st))

@@ -1,7 +1,8 @@
 """A cache of whole GET responses, as ASGI middleware, bounded in bytes (least recently
 used first out). A response for one URL does not change while the store does not: the key
 is the generation of the store, the path and the query parameters in a canonical order;
-a new store file empties the cache. A hit costs no query and no rendering."""
+a new store file empties the cache. A hit costs no query and no rendering. The review pages
+(their queue changes without the store, and they are behind the token) are never kept."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ class ResponseCache:
         self.app, self.state = app, state
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/static"):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(("/static", "/review")):
             await self.app(scope, receive, send)
             return
         self.state.refresh()

@@ -120,8 +120,12 @@ def home(cw: Chipwatch, lang: str) -> dict:
 
 def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -> dict:
     """One entity: names, identifiers, list entries, sanctions status and its claims by predicate."""
+    from chipwatch.review.conflicts import entity_disagreements
+
     view = cw.entity_view(entity_id, as_of)
+    found = entity_disagreements(cw.store, view["claims"])  # on the claims as the library gives them
     items = claim_rows(cw, view.pop("claims"), lang)
+    view["disagreements"] = disagreements_of(found, items, lang)
     groups: dict[str, dict] = {}
     for c in items:
         g = groups.setdefault(c["predicate"], {"predicate": c["predicate"], "label": c["predicate_label"], "claims": []})
@@ -134,32 +138,20 @@ def entity(cw: Chipwatch, entity_id: str, lang: str, as_of: str | None = None) -
     for path in (view.get("ownership") or {}).get("chain", []):
         for step in path:
             step["owner_name"], step["asset_name"] = names.get(step["owner"], step["owner"]), names.get(step["asset"], step["asset"])
-    view["disagreements"] = disagreements_of(cw, entity_id, lang)
     view["groups"] = sorted(groups.values(), key=lambda g: (-len(g["claims"]), g["predicate"]))
     view["claim_count"] = len(items)
     view["status_counts"] = {s: sum(c["status"] == s for c in items) for s in STATUSES}
     return jsonable(view)
 
 
-def disagreements_of(cw: Chipwatch, entity_id: str, lang: str) -> list[dict]:
-    """The entity's claims that disagree with each other (review.conflicts), each pair side by
-    side: what differs, and each claim with its sources, dates and quotes."""
-    import json
-
-    from chipwatch.model.records import Claim
-    from chipwatch.review.conflicts import all_disagreements
-
-    records = [json.loads(r) for (r,) in cw.store.con.execute(
-        "SELECT record FROM claims WHERE subject = ? ORDER BY id", [entity_id]).fetchall()]
-    found = all_disagreements([Claim(**r) for r in records])
-    if not found:
-        return []
-    ids = sorted({c.id for d in found for c in (d.new, d.old)})
-    claims = cw.claims()
-    rows_by_id = {c["id"]: c for c in claim_rows(cw, cw.claims_with_evidence(claims[claims["id"].isin(ids)]), lang)}
-    return [{"what": d.what, "what_label": t_(f"entity.differs.{d.what}", lang),
-             "predicate_label": predicate_label(d.new.predicate, lang),
-             "claims": [rows_by_id[c.id] for c in (d.old, d.new) if c.id in rows_by_id]} for d in found]
+def disagreements_of(found: list[dict], claims: list[dict], lang: str) -> list[dict]:
+    """Claims that disagree (review.conflicts.entity_disagreements, as `show` gives them), each
+    pair side by side: what differs, and each claim as the page shows claims (value, dates,
+    sources and quotes in the page's language), the earlier first."""
+    by_id = {c["id"]: c for c in claims}
+    return [{**d, "what_label": t_(f"entity.differs.{d['what']}", lang),
+             "predicate_label": predicate_label(d["predicate"], lang),
+             "claims": [by_id[s["claim"]] for s in reversed(d["sides"]) if s["claim"] in by_id]} for d in found]
 
 
 def bounded(g, limit: int = MAX_NODES):
