@@ -229,7 +229,8 @@ class IndexData:
             return cls.from_blob(version, blob[0], symbols)
         t = st.table
         entries = load_entries(con, version, t("names"))
-        by_list = {e.list_id: i for i, e in enumerate(entries)}
+        by_list = {lid: i for i, lid in enumerate(entries.list_ids if isinstance(entries, Records)
+                                                  else [e.list_id for e in entries])}
         names = [(by_list[lid], ni, w) for lid, ni, w in con.execute(
             f"SELECT list_id, name_idx, words FROM {t('names')} ORDER BY name_id").fetchall()]
         forms: list[list[NameForm]] = [[] for _ in names]
@@ -337,9 +338,32 @@ def load_entries(con, version: str, names_table: str) -> list[ListEntry]:
     """A version's entries, in the order the index numbers them."""
     if version == KB_VERSION:
         return kb_entries(con)
-    return [ListEntry.from_record(r) for (r,) in con.execute(
-        f"SELECT e.record FROM list_entries e JOIN (SELECT DISTINCT list_id, entry FROM {names_table}) n "  # noqa: S608
-        "ON n.list_id = e.list_id WHERE e.version = ? ORDER BY n.entry", [version]).fetchall()]
+    rows = con.execute(
+        f"SELECT e.list_id, e.record FROM list_entries e JOIN (SELECT DISTINCT list_id, entry FROM {names_table}) n "  # noqa: S608
+        "ON n.list_id = e.list_id WHERE e.version = ? ORDER BY n.entry", [version]).fetchall()
+    return Records([lid for lid, _ in rows], [r for _, r in rows])
+
+
+class Records(Sequence[ListEntry]):
+    """Entries kept as their stored JSON and parsed when first asked for: a batch scores a
+    few thousand of a list's entries, and parsing all of them was most of a load."""
+
+    __slots__ = ("list_ids", "_raw", "_parsed")
+
+    def __init__(self, list_ids: list[str], raw: list[str]):
+        self.list_ids, self._raw = list_ids, raw
+        self._parsed: list[ListEntry | None] = [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        e = self._parsed[i]
+        if e is None:
+            e = self._parsed[i] = ListEntry.from_record(self._raw[i])
+        return e
 
 
 def kb_entries(con, only: list[str] | None = None) -> list[ListEntry]:

@@ -50,7 +50,8 @@ REVIEW_BELOW = 0.9  # a hit scoring less is `review`, not `listed` (name_bench p
 MAX_AGE_DAYS = 90
 SMALL = 200  # up to this many queries, a SQL screening fetches only its candidates' part of the index
 PARALLEL = 2_000  # from this many queries, screening runs in one process per core, each on a shard
-SHARD = 1_000  # queries a process screens at a time
+SHARD = 1_000  # the fewest queries a process screens at a time
+SHARD_MAX = 10_000  # the most
 ENGINES = ("duckdb", "spark", "memory")
 
 
@@ -379,16 +380,24 @@ def _screen_shard(args: tuple[dict[str, Query], dict]) -> tuple[dict[str, list[H
     return got.hits, got.bridges
 
 
+def shard_size(n: int, workers: int) -> int:
+    """Queries a process screens at a time: about four shards per process (each call has a
+    fixed cost, and the last shard should not leave the other processes idle for long), at
+    least SHARD and at most SHARD_MAX (so progress is reported as the batch goes)."""
+    return max(SHARD, min(SHARD_MAX, -(-n // (4 * workers))))
+
+
 def _in_shards(store: Store, queries: dict[str, Query], workers: int, progress, **kw):
     """Screen big batches in `workers` processes (spawned: each opens the store read-only
     itself and keeps what it loads across shards), SHARD queries at a time."""
     import multiprocessing as mp
 
     ids = list(queries)
-    shards = [({q: queries[q] for q in ids[i:i + SHARD]}, kw) for i in range(0, len(ids), SHARD)]
+    size = shard_size(len(ids), workers)
+    shards = [({q: queries[q] for q in ids[i:i + size]}, kw) for i in range(0, len(ids), size)]
     hits: dict[str, list[Hit]] = {}
     bridges: dict[str, dict] = {}
-    with mp.get_context("spawn").Pool(workers, initializer=_open_worker, initargs=(str(store.path),)) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=_open_worker, initargs=(str(store.path),)) as pool, no_gc():
         for part_hits, part_bridges in pool.imap(_screen_shard, shards):
             hits.update(part_hits)
             bridges.update(part_bridges)

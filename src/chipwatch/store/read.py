@@ -63,6 +63,7 @@ class Store:
             raise ChipwatchError(f"{self.path}: no store here; run `chipwatch build datasets/russia` first (or pass --db PATH)")
         try:
             self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con.execute("SET enable_progress_bar = false")  # a library: no bars on the caller's terminal
             self.con.execute("SELECT count(*) FROM claims").fetchone()
         except (duckdb.IOException, duckdb.CatalogException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
             raise ChipwatchError(f"{self.path}: not a chipwatch store ({str(exc).splitlines()[0]}); rebuild it with `chipwatch build`") from None
