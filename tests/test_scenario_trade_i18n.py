@@ -284,3 +284,21 @@ def test_trade_import_and_listing_speak_chinese(russia_db, tmp_path):
     shutil.copyfile(russia_db, empty)
     r = run_cli("trade", "--lang", "zh-TW", db=empty)
     assert r.code == 0 and r.out.startswith("尚未匯入貿易資料：chipwatch trade import eurostat-xlsx"), r
+
+
+def test_assumption_meanings_in_both_languages():
+    from chipwatch.scenarios.model import family, meaning
+
+    sc_names = {a.name for name in SCENARIOS for a in _load(name).assumptions}
+    assert len(sc_names) > 50
+    for name in sc_names:
+        msg = meaning(name)
+        assert msg is not None and str(msg) == family(name)[3], name  # the same words as the model's table
+        assert not english_runs(msg.text("zh-TW")), name
+    assert meaning("demnad.x") is None
+
+
+def _load(name: str):
+    from chipwatch.scenarios import load_scenario
+
+    return load_scenario(name)

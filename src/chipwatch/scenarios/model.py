@@ -66,6 +66,18 @@ _FAMILY_HINT = "demand.<product>, capacity.<fab>, coverage.<src>, partner_loss.<
                "node_area_exponent, ramp_months.…, price.<kind>.…, budget.headroom, weight.…, end_use.…, end_use_remainder.…"
 
 
+FAMILY_KEYS = ("demand", "capacity", "coverage", "partner_loss", "relative_yield", "node_area_exponent", "ramp_months",
+               "price", "budget", "weight", "end_use", "end_use_remainder")
+
+
+def meaning(name: str) -> Msg | None:
+    """What an assumption of this name means, as a sentence in either language (None for an unknown name)."""
+    if family(name) is None:
+        return None
+    first = name.split(".", 1)[0]
+    return Msg(f"scenario.family.{first}") if first in FAMILY_KEYS else None
+
+
 def family(name: str) -> tuple[str, str | None, tuple[float, float], str] | None:
     for rx, kind, unit, bounds, meaning in _FAMILY_RX:
         if rx.match(name):
