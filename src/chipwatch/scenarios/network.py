@@ -612,9 +612,12 @@ def build_network(cw, sc: Scenario) -> Network:
         else:
             unquantified.append(s)
     for s in unquantified:
-        what = nm(s.material) if s.material else (Msg("scenario.tools_for", fab=nm(s.fab)) if s.fab else Msg("scenario.tools_any"))
-        note(Msg("scenario.note.unquantified", source=source_words(s, nm), what=what, claims=words.claims(s.claims),
-                 name=f"coverage.{s.id}"))
+        base = {"source": source_words(s, nm), "claims": words.claims(s.claims), "name": f"coverage.{s.id}"}
+        if s.material:  # the source's name says the material already
+            note(Msg("scenario.note.unquantified", **base))
+        else:
+            what = Msg("scenario.tools_for", fab=nm(s.fab)) if s.fab else Msg("scenario.tools_any")
+            note(Msg("scenario.note.unquantified_tools", what=what, **base))
 
     figures.extend(_context_figures(claims, sc, nm))
     return Network(as_of=sc.as_of, as_of_end=period.end, home=home, products=products, fabs=fabs,
