@@ -240,3 +240,13 @@ def test_name_shapes_keep_their_capitals(gaz):
     sentence = "Also named were AO Vektor and Vektor Trading LLC."
     new = [t[3]["name"] for t in _spans(sentence, gaz.find(sentence), load_language("en")) if t[0] == "N"]
     assert new == ["Vektor Trading LLC"]  # not "Also named were AO": lower-case words are no part of a name
+
+
+def test_a_dropped_chinese_subject_is_the_topic_named_before(gaz):
+    text = "尼托爾於 2006 年與台積電簽署協議，產品售予米克朗。\n\n並高度依賴美國的設備，也供應米克朗。"
+    got = {(c.subject, c.predicate, c.object, c.pattern) for c in ingest_document(Document(text, "text"), "s", gaz, "zh-Hant").candidates
+           if c.pattern.endswith("-dropped")}
+    # the topic of the sentence before is 尼托爾 (named first), not 米克朗 (named last)
+    assert got == {("nitol", "depends_on", "united-states", "zh-depends-on-dropped"),
+                   ("nitol", "supplies", "mikron", "zh-supplies-dropped")}
+    assert [c for c in ingest_document(Document("並高度依賴美國的設備。", "text"), "s", gaz, "zh-Hant").candidates] == []

@@ -88,8 +88,8 @@ def proposals(text: str, lang: str, gaz: Gazetteer, keep: Callable[[str], bool])
             t0 = time.perf_counter()
             named = gaz.find(sentence)
             mentions = implied(sentence, named, language, last) if language.refer else named
-            _remember(last, named, n)
             found = propose(sentence, gaz, language, "", "", mentions, last)  # every sentence, as ingest does
+            _remember(last, named, n)
             seconds += time.perf_counter() - t0
             if wanted:
                 kept += 1

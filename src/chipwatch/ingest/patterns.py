@@ -40,7 +40,8 @@ class Pattern:
     status: str | None = None  # a status the pattern itself carries (e.g. a target)
     qualifiers: dict = field(default_factory=dict)  # key -> "V" (the figure's number) or a constant
     implied: tuple[str, ...] = ()  # with no {O} in the match: the entity of these types named last
-    rest: bool = False  # the subject and every later mention of the subject types in the sentence (a list)
+    rest: bool = False  # the subject and every later mention of the subject types in the match (a list)
+    implied_subject: tuple[str, ...] = ()  # a match with no {S}: the entity of these types named before it
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,13 @@ def load_language(family: str, directory: Path = PATTERN_DIR) -> Language:
             raise ChipwatchError(f"{where}: duplicate pattern id '{p['id']}'")
         seen.add(p["id"])
         subject, object_ = tuple(p.get("subject") or ()), tuple(p.get("object") or ())
-        implied = tuple(p.get("implied") or ())
-        if unknown := [t for t in implied if t not in vocab.entity_types]:
+        implied, implied_subject = tuple(p.get("implied") or ()), tuple(p.get("implied_subject") or ())
+        if unknown := [t for t in (*implied, *implied_subject) if t not in vocab.entity_types]:
             raise ChipwatchError(f"{where}: implied: unknown entity type '{unknown[0]}'; see model/vocabulary.yaml")
+        if ("{S}" in p["match"]) == bool(implied_subject):
+            raise ChipwatchError(f"{where}: a match needs {{S}}, or implied_subject types and no {{S}}")
         patterns.append(Pattern(p["id"], p["predicate"], _compile(p["match"], where, subject, object_), subject, object_, p.get("new_type"), p.get("status"),
-                                dict(p.get("qualifiers") or {}), implied, bool(p.get("rest"))))
+                                dict(p.get("qualifiers") or {}), implied, bool(p.get("rest")), implied_subject))
         if p.get("rest") and not subject:
             raise ChipwatchError(f"{where}: rest: true needs subject types (the kinds of entity the list holds)")
     ordered = tuple((s, tuple(cues[s])) for s in STATUS_ORDER if s in cues)

@@ -116,11 +116,28 @@ def _masked(sentence: str, spans) -> str:
     return "".join(out)
 
 
+_SLOT_E = re.compile(r"⟨E(\d+):")
+_CLAUSE_END = re.compile(r"[。；;]")
+_GOES_ON = re.compile(r"\s*(?:並|并|且|也|亦|另|而|但|更|還|还|再|則|则|便|同時|同时)")
+_TOPIC = re.compile(r"⟨E(\d+):[^⟩]*⟩")  # an entity slot before the match
+
+
+def _latest(spans, ids, types, last: dict[str, Mention] | None, other: str | None) -> Mention | None:
+    """The entity of `types` named last among the sentence's slots `ids`, else the topic of the
+    sentences before (`last`)."""
+    here = [spans[i][3] for i in ids if spans[i][3].type in types and spans[i][3].entity != other]
+    if here:
+        return here[-1]
+    before = [last[t] for t in types if last and t in last and last[t].entity != other]
+    return max(before, key=lambda x: x.start) if before else None
+
+
 def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator: str,
             mentions: list[Mention] | None = None, last: dict[str, Mention] | None = None) -> list[Candidate]:
     """The candidate claims one sentence yields (ids are filled in by the caller). A pattern
     with `implied` object types takes, when its match names no object, the entity of those
-    types named last (`last`, this sentence included: "…, Treasury said")."""
+    types named last in the sentence ("…, Treasury said") or before it (`last`); a pattern
+    with no {S} and `implied_subject` types takes its subject from before the match."""
     vocab = vocabulary()
     spans = _spans(sentence, gaz.find(sentence) if mentions is None else mentions, lang)
     if not any(k == "E" for k, *_ in spans):
@@ -128,21 +145,33 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
     masked = _masked(sentence, spans)
     if lang.family == "zh":  # Chinese puts no spaces between words: none around a slot either
         masked = re.sub(r"\s*(⟨[^⟩]*⟩)\s*", r"\1", masked)
+    every = [int(x) for x in _SLOT_E.findall(masked)]
     status, cue = lang.status(sentence)
     found: dict[tuple, Candidate] = {}
     for p in lang.patterns:
         pred = vocab.predicates[p.predicate]
         for m in p.rx.finditer(masked):
             groups = m.groupdict()
-            subj: Mention = spans[int(groups["s"])][3]
+            o: Mention | None = spans[int(groups["o"])][3] if groups.get("o") else None
+            si = int(groups["s"]) if groups.get("s") else None
+            if si is not None:
+                subj: Mention | None = spans[si][3]
+            else:  # a dropped subject (並與杭氧集團建設…): the entity named nearest before the match, unless the
+                # sentence goes on from the one before (並…, 也…): then that sentence's topic (measured on the
+                # chapters the patterns were written from: nearest 23 right, first-named 19)
+                head = "" if _GOES_ON.match(sentence) else masked[:m.start()]
+                ids = [int(x.group(1)) for x in _TOPIC.finditer(head)]
+                subj = _latest(spans, ids, p.implied_subject, last, o.entity if o else None) \
+                    if p.implied_subject else None
+            if subj is None:
+                continue
             obj, new = None, []
-            if groups.get("o"):
-                o: Mention = spans[int(groups["o"])][3]
+            if o is not None:
                 if o.entity == subj.entity:
                     continue
                 obj = o.entity
-            elif p.implied and (named := [last[t] for t in p.implied if last and t in last and last[t].entity != subj.entity]):
-                obj = max(named, key=lambda x: x.start).entity
+            elif p.implied and (named := _latest(spans, every, p.implied, last, subj.entity)):
+                obj = named.entity
             elif groups.get("n"):
                 n = spans[int(groups["n"])][3]
                 obj = slug(n["name"])
@@ -156,12 +185,16 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
             quals = {k: (fig.value if v == "V" else v) for k, v in p.qualifiers.items()
                      if v != "V" or (fig is not None and isinstance(fig.value, (int, float)))}
             when = next((d.value for d in dates(sentence) if fig is None or d.start != fig.start), None)
-            si = int(groups["s"])
-            subjects = [subj, *_listed(sentence, spans, si, -1), *_listed(sentence, spans, si, 1, _TIGHT_SEP)]
-            if p.rest:  # an enumeration after the slot ("attached: A (…), B and C"): every entity of the subject's types
-                subjects += [t[3] for t in spans[si + 1:] if t[0] == "E" and t[3].type in p.subject_types
-                             and t[3] not in subjects and t[3].entity != obj]
-            objects = [obj, *(m.entity for m in _listed(sentence, spans, int(groups["o"]), 1))] if groups.get("o") else [obj]
+            subjects = [subj]
+            if si is not None:
+                subjects += [*_listed(sentence, spans, si, -1), *_listed(sentence, spans, si, 1, _TIGHT_SEP)]
+            if p.rest:  # an enumeration ("A (…), B and C"): every entity of the subject's types in the match and
+                # after it to the end of the sentence
+                stop = _CLAUSE_END.search(masked, m.end())
+                inside = [int(x) for x in _SLOT_E.findall(masked[m.start():stop.start() if stop else len(masked)])]
+                subjects += [spans[j][3] for j in inside if (si is None or j > si) and spans[j][3].type in p.subject_types
+                             and spans[j][3] not in subjects and spans[j][3].entity != obj]
+            objects = [obj, *(x.entity for x in _listed(sentence, spans, int(groups["o"]), 1))] if groups.get("o") else [obj]
             for s_ in subjects:
                 for o_ in objects:
                     if s_.entity == o_:
@@ -187,7 +220,9 @@ def implied(sentence: str, mentions: list[Mention], lang: Language, last: dict[s
 
 
 def _remember(last: dict[str, Mention], mentions: list[Mention], order: int) -> None:
-    for m in mentions:
+    """After a sentence: per type, the first entity it named (its topic) is the one later
+    sentences refer to ("the company", 該公司) or leave out."""
+    for m in reversed(mentions):
         last[m.type] = Mention(m.entity, m.type, order, order, m.text)
 
 
@@ -204,8 +239,8 @@ def ingest_document(doc: Document, source: str, gaz: Gazetteer, lang: str | None
             named = gaz.find(sentence)
             n_ment += len(named)
             mentions = implied(sentence, named, language, last) if language.refer else named
-            _remember(last, named, n_sent)
             for c in propose(sentence, gaz, language, source, f"¶{pi} s{si}", mentions, last):
                 c.id = f"{source}-{len(out) + 1:04d}"
                 out.append(c)
+            _remember(last, named, n_sent)
     return Result(source, tag, n_sent, n_ment, out)
