@@ -133,7 +133,7 @@ def test_screening_page_says_why_in_both_languages(client):
     chain naming the listed owner's entry — in English and in Traditional Chinese."""
     form = {"names": "ROSTEK\n烏拉爾稀土冶金公司"}
     en = client.post("/screen", data=form).text
-    assert "ofac-2024-05-03</b> (2024-05-03)" in en and "days old (more than 90)" in en
+    assert "ofac-2024-05-03</b> (May 3, 2024)" in en and "days old (more than 90)" in en
     rostek = client.post("/screen.json", data=form).json()["results"][0]["hits"][0]
     assert f"<td data-label=\"Score\">{rostek['score']:.2f}</td>" in en  # the reason says the score shown
     assert f"score {rostek['score']:.2f} is below 0.90: the names may belong to another party" in en

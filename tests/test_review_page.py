@@ -55,6 +55,7 @@ def test_the_review_page_needs_the_write_token(queued):
         signed = c.post("/review/login?lang=zh-TW", data={"token": TOKEN}, follow_redirects=False)
         assert signed.status_code == 303 and signed.headers["location"] == "/review?lang=zh-TW"
         assert "httponly" in signed.headers["set-cookie"].lower() and "samesite=strict" in signed.headers["set-cookie"].lower()
+        assert ">審查</a>" in r.text and "可寫入（需權杖）" in r.text  # the menu links the page where writes are on
         page = c.get("/review?lang=zh-TW")  # the cookie now signs the browser in
         assert page.status_code == 200 and "待審查清單" in page.text and page.headers["cache-control"] == "no-store"
 

@@ -123,6 +123,24 @@ def test_screening_results_have_a_shareable_url_and_csv(client):
     assert "39178" in upload.text and 'id="screen-share"' not in upload.text  # no URL would bring an upload back
 
 
+def test_screening_results_page_like_every_table(client):
+    """A shared screening URL is paged, sorted and filtered at GET URLs that keep the names;
+    a pasted list is one page with every row."""
+    names = "name=Baikal Electronics&name=ROSTEK&name=Bakery Sunshine Ltd"
+    every = client.get(f"/screen.json?{names}&sort=score&desc=1").json()["table"]
+    assert every["matching"] >= 3 and [r["score"] for r in every["rows"] if r["score"] is not None] == \
+        sorted((r["score"] for r in every["rows"] if r["score"] is not None), reverse=True)
+    first = client.get(f"/screen.json?{names}&sort=score&desc=1&per_page=1").json()["table"]
+    second = client.get(f"/screen.json?{names}&sort=score&desc=1&per_page=1&page=2").json()["table"]
+    assert first["pages"] == every["matching"] and [first["rows"][0]["list_id"], second["rows"][0]["list_id"]] == \
+        [every["rows"][0]["list_id"], every["rows"][1]["list_id"]]
+    html = client.get(f"/screen?{names}&sort=score&desc=1&per_page=1&lang=zh-TW").text
+    assert 'rel="next" href="/screen?name=Baikal+Electronics&amp;name=ROSTEK&amp;name=Bakery+Sunshine+Ltd' in html
+    assert html.count('<tr class="hit') == 1 and "per_page=1" in html and "page=2" in html
+    pasted = client.post("/screen.json", data={"names": "Baikal Electronics\nROSTEK\nBakery Sunshine Ltd"}).json()["table"]
+    assert pasted["pages"] == 1 and len(pasted["rows"]) == every["matching"]
+
+
 @pytest.mark.parametrize("url", ["/claims", "/lists", "/lists/ofac-2024-05-03", "/lists/diff?old=ftm-2026-06-01&new=ofac-2024-05-03"])
 def test_table_pages_have_twins_and_both_languages(client, url):
     path, _, query = url.partition("?")

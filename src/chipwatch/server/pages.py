@@ -28,6 +28,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 NAV = (("/", "nav.home"), ("/graph", "nav.graph"), ("/analysis", "nav.analysis"), ("/dependencies", "nav.dependencies"), ("/scenario", "nav.scenario"),
        ("/screen", "nav.screen"), ("/trade", "nav.trade"), ("/claims", "nav.claims"), ("/lists", "nav.lists"),
        ("/sources", "nav.sources"))
+REVIEW_NAV = (("/review", "nav.review"),)  # only on a server that takes writes
 
 # A page's <title> when its route gives none: the page's own heading, never just "chipwatch".
 TITLES = {"home.html": "home.title", "search.html": "search.title", "graph.html": "graph.title",
@@ -98,12 +99,13 @@ def render(request: Request, template: str, data: dict, json_twin: bool, status:
             params["lang"] = lang
         return path + ("?" + urlencode(params, doseq=True) if params else "")
 
+    writable = bool(getattr(request.app.state.chipwatch, "allow_write", False))
     other = "en" if lang == "zh-TW" else "zh-TW"
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     switch = path + "?" + urlencode([*query, ("lang", other)])
     twin_query = urlencode(list(request.query_params.multi_items()))
     html = env.get_template(template).render(
-        data=data, lang=lang, url=url, nav=NAV, path=path, switch=switch.rstrip("?"),
+        data=data, lang=lang, url=url, nav=(*NAV, *REVIEW_NAV) if writable else NAV, writable=writable, path=path, switch=switch.rstrip("?"),
         twin=(path.rstrip("/") or "/index") + ".json" + ("?" + twin_query if twin_query else ""),
         title=title, t=lambda key, **kw: t(key, lang, **kw), vocab=lambda kind, key: vocab(kind, key, lang),
         other_lang=other, page_lang=wording.PAGE_LANG[lang], other_page_lang=wording.PAGE_LANG[other],
@@ -234,9 +236,13 @@ def router() -> APIRouter:
         hits = rest.run_screen(state, queries) if queries else None
         data = views.screening(state.cw, hits, queries, lang_of(request))
         data["names"] = names
-        params = {k: v for k, v in request.query_params.items() if k not in ("q", "name")} if shared else {}
+        table = views.screening_table(data, names)
+        # shared (a GET URL): paged, sorted and filtered like every table; pasted or uploaded:
+        # every row on the one page (up to the table limit; POST /screen.json gives them all)
+        params = {k: v for k, v in request.query_params.items() if k not in ("q", "name")} if shared else \
+            {"per_page": str(min(max(len(table.rows), 1), tables.MAX_PER_PAGE)), "lang": lang_of(request)}
         data["share"] = "?" + urlencode({"name": names}, doseq=True) if names and queries and len(names) == len(queries) else None
-        return table_page(request, "screen.html", views.screening_table(data, names), data, twin,
+        return table_page(request, "screen.html", table, data, twin,
                           title=t("screen.title", lang_of(request)), params=params)
 
     @pages.get("/claims")

@@ -409,10 +409,10 @@ def trade(cw: Chipwatch, product: str = "8542", target: str = "RU", baseline: st
     with FlowEngine.for_store(cw.store.path) as eng:
         found = spikes(eng, normalise.product_option(product), normalise.side(target, "target"), None, "export",
                        normalise.years(baseline, "baseline"))
-        out["spikes"], out["spikes_chart"] = found.to_dict(), spikes_chart(found)
+        out["spikes"], out["spikes_chart"] = found.to_dict(), spikes_chart(found, lang=lang)
         if reporter:
             gap = mirror(eng, normalise.side(reporter, "reporter"), normalise.side(partner or "EU", "partner"))
-            out["mirror"], out["mirror_chart"] = gap.to_dict(), mirror_chart(gap)
+            out["mirror"], out["mirror_chart"] = gap.to_dict(), mirror_chart(gap, lang=lang)
     return jsonable(out)
 
 
@@ -489,6 +489,6 @@ def screening_table(data: dict, names: list[str]) -> Table:
             out.append({"query": r["query"], "list": h.get("version") or h.get("list"), "list_date": h.get("list_date"),
                         "list_id": h.get("list_id"), "name": h.get("name"), "entity": h.get("entity"),
                         "entity_name": h.get("entity_name"), "score": h.get("score"), "reason": h.get("reason"),
-                        "chain": h.get("chain_text")})
+                        "chain": h.get("chain_text"), "hit": h or None})  # the hit itself, for the page's details
     return Table("screening", ["query", "list", "list_date", "list_id", "name", "entity", "score", "reason", "chain"],
                  out, ("reason", "list"), None, {"name": names})
