@@ -302,3 +302,31 @@ def _load(name: str):
     from chipwatch.scenarios import load_scenario
 
     return load_scenario(name)
+
+
+def test_derived_transit_claims_said_in_chinese(russia_db, tmp_path):
+    import json
+    import shutil
+
+    from conftest import run_cli
+    from test_trade import synthetic_csvs
+
+    import chipwatch
+    from chipwatch.trade.store import import_trade
+
+    db = tmp_path / "store.duckdb"
+    shutil.copyfile(russia_db, db)
+    synthetic_csvs(tmp_path / "csv")
+    import_trade(db, "eurostat-csv", tmp_path / "csv")
+    r = run_cli("trade", "derive", "--product", "TOTAL", "--target", "RU", "--from", "EU", "--lang", "zh-TW", db=db)
+    assert r.code == 0, r
+    assert r.out.startswith(f"已將 2 則衍生陳述寫入 {db} 的資料集「trade」；新增國家實體：country-am"), r.out
+    lines = r.out.splitlines()[1:]
+    assert len(lines) == 2 and all("經亞美尼亞轉往俄羅斯" in x or "經哈薩克轉往俄羅斯" in x for x in lines), lines
+    for line in lines:
+        assert not english_runs(line.split(": ", 1)[1]), line
+    with chipwatch.open(db) as cw:  # the country the store lacked now has its Chinese name
+        assert cw.store.con.execute("SELECT label_zh FROM entities WHERE id = 'country-am'").fetchone() == ("亞美尼亞",)
+    r = run_cli("trade", "derive", "--product", "TOTAL", "--target", "RU", "--from", "EU", "--json", db=db)
+    data = json.loads(r.out)
+    assert data["msgs"][0].startswith("HS/CN TOTAL goes via Armenia to Russia: Armenia €") and len(data["msgs"]) == 2

@@ -88,7 +88,9 @@ def _country_entity(code: str, by_iso: dict[str, str], known: dict[str, Entity],
         return by_iso[code]
     eid = f"country-{code.lower()}"
     if eid not in known:
-        new.setdefault(eid, Entity(id=eid, type="country", country=code, names={"en": normalise.country_name(code)}))
+        label = normalise.country_label(code)
+        names = {"en": label.en, **({"zh-Hant": label.zh} if label.zh else {})}
+        new.setdefault(eid, Entity(id=eid, type="country", country=code, names=names))
     return eid
 
 
