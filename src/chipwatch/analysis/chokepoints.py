@@ -74,17 +74,17 @@ class Finding:
 
     def to_dict(self, lang: str | None = None) -> dict:
         """Every field; `msg`, `reason_msg` and `kind_label` said in `lang` (default English)."""
-        return {**as_dict(self, lang), "kind_label": self.kind_label.text(lang or "en")}
+        english = {"msg": self.sentence, "reason_msg": self.reason}
+        return {**as_dict(self, lang, english), "kind_label": self.kind_label.text(lang or "en")}
 
 
 def _finding(kind: str, subject: str, msg: Msg, factors: dict, claims: list[str], details: dict) -> Finding:
-    """A finding scored by the product of its factors, its sentence and reason said in English too."""
+    """A finding scored by the product of its factors, its sentence said in English too (its
+    reason is said once `_weigh` has added the last factor)."""
     score = 1.0
     for v in factors.values():
         score *= v
-    reason = _reason(factors, score)
-    return Finding(kind, subject, str(msg), score, str(reason), claims, details, msg=msg, reason_msg=reason,
-                   factors=dict(factors))
+    return Finding(kind, subject, str(msg), score, "", claims, details, msg=msg, factors=dict(factors))
 
 
 def _reason(factors: dict, score: float) -> Msg:

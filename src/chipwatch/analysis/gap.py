@@ -50,7 +50,8 @@ class Gap:
 
     def to_dict(self, lang: str | None = None) -> dict:
         """Every field; the sentences and `kind_label` said in `lang` (default English)."""
-        return {**as_dict(self, lang), "kind_label": self.kind_label.text(lang or "en")}
+        english = {"msg": self.sentence, "best_msg": self.best, "leading_msg": self.leading or None}
+        return {**as_dict(self, lang, english), "kind_label": self.kind_label.text(lang or "en")}
 
 
 def _gap(kind: str, subject: str, label: str, best: Msg, leading: Msg | None, years_behind: float | None, msg: Msg,

@@ -73,9 +73,9 @@ class Listed(Msg):
         lang = norm_lang(lang)
         items = [say(x, lang) for x in self.values["items"]]
         style = self.code.rsplit(".", 1)[1]
-        sep = t(f"analysis.list.{style}" if style in ("times", "slash") else "analysis.list.comma", lang)
+        sep = labels()[f"analysis.list.{style}" if style in ("times", "slash") else "analysis.list.comma"][lang]
         if style == "and" and len(items) > 1:
-            body = sep.join(items[:-1]) + t("analysis.list.and", lang) + items[-1]
+            body = sep.join(items[:-1]) + labels()["analysis.list.and"][lang] + items[-1]
         else:
             body = sep.join(items)
         return body + ("…" if self.values["cut"] else "")
@@ -190,15 +190,16 @@ def claim_sentence(names: dict[str, Name], c: dict) -> Msg:
     return Msg("analysis.claim", subject=name_of(names, c["subject"]), what=what, extra=extra, status=status(c["status"]))
 
 
-def as_dict(obj: Any, lang: str | None = None) -> dict:
+def as_dict(obj: Any, lang: str | None = None, english: dict[str, str] | None = None) -> dict:
     """A dataclass as a dict: every field as it is, each `Msg` field said in `lang` (English
-    without one), the `msg` field's label key beside it as `code`; sentences nested in dicts
-    and lists said too."""
+    without one; `english` gives fields already said in English, not to say them again), the
+    `msg` field's label key beside it as `code`; sentences nested in dicts and lists said too."""
     lang = norm_lang(lang)
+    said = english if lang == "en" and english else {}
     out: dict = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if isinstance(value, Msg) and f.name == "msg":
             out["code"] = value.code
-        out[f.name] = jsonable(value, lang)  # new dicts and lists: the finding's own are not shared
+        out[f.name] = said[f.name] if f.name in said else jsonable(value, lang)  # new dicts and lists
     return out

@@ -50,7 +50,7 @@ class Finding:
     def to_dict(self, lang: str | None = None) -> dict:
         """Every field; `msg`, `kind_label` and `severity_label` said in `lang` (default English)."""
         lang = lang or "en"
-        return {**as_dict(self, lang), "kind_label": self.kind_label.text(lang),
+        return {**as_dict(self, lang, {"msg": self.message}), "kind_label": self.kind_label.text(lang),
                 "severity_label": self.severity_label.text(lang)}
 
 
