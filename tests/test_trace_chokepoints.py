@@ -132,6 +132,19 @@ def test_article_chokepoints_outrank_world_market_facts(eto_findings):
     assert photomasks.score == pytest.approx(float(photomasks.reason.rsplit("= ", 1)[1]), abs=1e-3)
 
 
+def test_world_market_findings_in_chinese(eto_findings):
+    """ETO's markets in Traditional Chinese: the product names are ETO's (English), the words around them not."""
+    from test_analysis_i18n import english_runs
+
+    assert {f.kind for f in eto_findings} == {"single_source", "concentration", "foreign_dependency", "centrality"}
+    for f in eto_findings:
+        assert english_runs(f.msg) == [] and english_runs(f.reason_msg) == [], f.msg.text("zh-TW")
+    masks = next(f for f in eto_findings if f.kind == "concentration" and f.subject == "eto-photomasks")
+    assert masks.msg.text("zh-TW").startswith("Photomasks的供應高度集中於少數國家（全球市場，ETO 資料，")
+    assert "（日本 " in masks.msg.text("zh-TW") and "HHI " in masks.msg.text("zh-TW")
+    assert "(global market (ETO), " in masks.sentence
+
+
 def test_select_pages_filters_and_sorts(eto_findings):
     from chipwatch.analysis.chokepoints import select
     from chipwatch.errors import ChipwatchError

@@ -40,6 +40,7 @@ from chipwatch.analysis.wording import Listed, as_dict, country, entity_names, n
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import text
 from chipwatch.graph.project import project
+from chipwatch.i18n import labels
 from chipwatch.i18n.message import Msg
 from chipwatch.store.read import Store
 
@@ -148,8 +149,11 @@ def _single_sources(store: Store, names: dict, centrality: dict, as_of: str | No
     return out
 
 
-def _where(scope: str, year: str) -> Msg:
-    """' (global market (ETO), 2025)' after a market: its scope and year as the claims give them."""
+def _where(scope: str, year: str) -> Msg | str:
+    """' (global market (ETO), 2025)' after a market: its scope and year as the claims give
+    them (a scope an importer writes, by its label)."""
+    if f"analysis.scope.{scope}" in labels():
+        scope = Msg(f"analysis.scope.{scope}")
     if scope and year:
         return Msg("analysis.market.scope_year", scope=scope, year=year)
     if scope or year:
