@@ -196,6 +196,11 @@ def test_trade_findings_in_both_languages(trade_results):
     offset = trade_results[0].offset_pct
     assert en == f"roundabout: Armenia and Kazakhstan rise while Russia falls; their rise makes up {offset:.1f}% of the fall"
     assert zh == f"迂迴轉口：俄羅斯減少的同時，亞美尼亞和哈薩克增加；其增幅相當於俄羅斯降幅的 {offset:.1f}%"
+    kz = next(p for p in trade_results[0].to_dict()["partners"] if p["dest"] == "KZ")
+    assert re.fullmatch(r"Kazakhstan: €[\d,.]+ a year in 2022 against €[\d,.]+ in 2020-2021 \(rising, log growth \+\d\.\d\d\)",
+                        say(kz["msg"], "en")), say(kz["msg"], "en")
+    assert re.fullmatch(r"哈薩克：2022 年均 €[\d,.]+，基期 2020-2021 年均 €[\d,.]+（上升，對數成長 \+\d\.\d\d）",
+                        say(kz["msg"], "zh-TW")), say(kz["msg"], "zh-TW")
     en, zh = said["mirror"][0]
     assert en.startswith("2022: Kazakhstan declared 60% of what European Union (27 countries, from 2020) reports it shipped (€")
     assert zh.startswith("2022 年：哈薩克申報的進口僅為歐盟（27 國，2020 年起）所報出口的 60%（€")

@@ -128,7 +128,7 @@ class Spikes:
         out["origin_name"] = normalise.country_name(self.origin) if self.origin else "all reporters"
         out["offset_pct"] = self.offset_pct
         out["roundabout"] = [g.dest for g in self.roundabout]
-        base, period = out["baseline"], out["period"]
+        base, period = _span(self.baseline), _span(self.period)
         out["partners"] = [{**asdict(g), "base_per_year": g.base_year, "current_per_year": g.current_year,
                             "label": g.label, "trend_msg": trend_word(g.trend), "msg": g.msg(self.currency, base, period)}
                            for g in self.growth]
@@ -137,6 +137,11 @@ class Spikes:
         out["msg"] = self.finding()
         out["series"] = self.series
         return out
+
+
+def _span(years: tuple[int, int]) -> str:
+    """Years as a reader writes them: 2022, or 2020-2021."""
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
 
 
 def trend_word(trend: str) -> Msg:
