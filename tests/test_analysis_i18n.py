@@ -225,7 +225,7 @@ def test_designations_in_chinese(lists_db):
 
 
 def test_timeline_events_in_sentences(store):
-    from chipwatch.analysis.timeline import sentences, timeline
+    from chipwatch.analysis.timeline import sentences, timeline, with_sentences
 
     everything = timeline(store)
     said = sentences(store, everything)
@@ -240,6 +240,9 @@ def test_timeline_events_in_sentences(store):
     assert bankrupt.text("zh-TW") == "自 2024年12月起：安斯特雷姆-T狀態為破產（事實）。"
     money = next(m.text("zh-TW") for m in said if "invested in China–Russia Technology Innovation Fund" in str(m))
     assert money.endswith("：50億美元（事實）。")
+    table = with_sentences(store, everything, "zh-TW")
+    assert list(table.msg) == [m.text("zh-TW") for m in said] and list(table.code) == [m.code for m in said]
+    assert list(with_sentences(store, everything).msg) == [str(m) for m in said]
 
 
 def test_trace_steps_in_sentences(store):

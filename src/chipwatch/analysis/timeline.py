@@ -89,3 +89,10 @@ def sentences(store: Store, events: pd.DataFrame) -> list[Msg]:
         else:
             out.append(Msg("analysis.timeline.event", when=when, what=what))
     return out
+
+
+def with_sentences(store: Store, events: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The events with each one's sentence in `lang` (English by default) as `msg` and its
+    label key as `code`, for JSON and tables."""
+    said = sentences(store, events)
+    return events.assign(msg=[m.text(lang or "en") for m in said], code=[m.code for m in said])
