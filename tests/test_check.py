@@ -177,6 +177,12 @@ def test_the_articles_own_slips_in_words(findings):
     assert "“collaboration”" in by_kind["title_url_mismatch"].message and "“collusion”" in by_kind["title_url_mismatch"].message
     garbled = " ".join(f.message for f in of_kind(findings, "garbled_text"))
     assert "鈾、鈾" in garbled and "鑛系元素" in garbled
+    # and in Chinese, the article's words as printed
+    assert by_kind["spelling_variant"].msg.text("zh-TW") == (
+        "文章對安斯特雷姆-T的寫法前後不一：「安斯特雷姆-T」與「安斯特朗姆-T」（相差 1 個字），實為同一名稱的兩種寫法。")
+    assert "文章將鈦和鈮歸入稀土元素（原文作「稀土」），但它們都不屬於此類" in by_kind["wrong_class"].msg.text("zh-TW")
+    assert {f.msg.text("zh-TW") for f in of_kind(findings, "garbled_text")} >= {
+        "原文疑有誤植：同一品項連續出現兩次（「鈾、鈾」）；引文依原文照錄。"}
 
 
 def test_a_founding_year_against_the_list_entry(lists_db):
@@ -369,7 +375,7 @@ def test_conflicting_values_and_node_range(tmp_path):
     assert kinds(found) == [("conflicting_values", "error", ["f1", "f2"]), ("conflicting_values", "warning", ["n2", "r"])]
     assert "1964" in found[0].message and "1965" in found[0].message
     assert "40 nm node" in found[1].message and "65–250 nm" in found[1].message
-    assert found[1].msg.text("zh-TW").startswith("據稱米克朗運行 40 奈米製程（陳述 n2，出自作者（2025 年））")
+    assert found[1].msg.text("zh-TW").startswith("據稱米克朗採用 40 奈米製程（陳述 n2，出自作者（2025 年））")
     assert "超出其 65–250 奈米的製程範圍" in found[1].msg.text("zh-TW")
 
 
