@@ -1,11 +1,12 @@
 """The consistency findings (chipwatch.analysis.check), most severe first, each with the
-notes of the claims concerned. The analysis words its findings in English; the zh-TW report
-gives the kind and severity in Chinese and the claims as Chinese sentences, with the English
-finding beside them."""
+notes of the claims concerned. A finding's sentence is said in the report language (its
+`msg`); the zh-TW report adds the claims as Chinese sentences, and gives a finding that has
+only its English sentence marked as English."""
 
 from __future__ import annotations
 
 from chipwatch.analysis.check import check
+from chipwatch.i18n.message import say
 from chipwatch.report.context import Context
 from chipwatch.report.document import Items, Paragraph, Section, Text
 from chipwatch.report.phrasing import Phrasing
@@ -30,12 +31,14 @@ def consistency_section(ctx: Context, ph: Phrasing) -> Section:
         items = []
         for f in (f for f in findings if f.severity == severity):
             kind = _label(ctx, f"report.consistency.kind.{f.kind}", f.kind.replace("_", " "))
+            msg = getattr(f, "msg", None)
             if ctx.zh:
                 sentences = "".join(ph.sentence(ctx.claims[c]) for c in f.claims if c in ctx.claims)
                 sub = [Text(ctx.t("report.consistency.claims", claims=sentences))] if sentences else []
-                items.append(Text(kind, ctx.notes(f.claims), sub=sub + [Text(f.message, lang="en")]))
+                said = Text(say(msg, ctx.lang)) if msg is not None else Text(f.message, lang="en")
+                items.append(Text(kind, ctx.notes(f.claims), sub=[said] + sub))
             else:
-                items.append(Text(f"{kind[:1].upper()}{kind[1:]}: {f.message}", ctx.notes(f.claims)))
+                items.append(Text(f"{kind[:1].upper()}{kind[1:]}: {say(msg or f.message, 'en')}", ctx.notes(f.claims)))
         if items:
             heading = _label(ctx, f"report.consistency.severity.{severity}", severity)
             section.blocks.append(Items(items, heading=f"{heading} ({counts[severity]})"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from chipwatch.errors import ChipwatchError
+from chipwatch.i18n.message import say
 from chipwatch.report.charts import scenario_chart
 from chipwatch.report.context import Context
 from chipwatch.report.document import Items, Paragraph, Section, Table, Text
@@ -37,30 +38,51 @@ def _ranged(r) -> str:
     return number(r.value) if r.value is not None else f"{number(r.min)}–{number(r.max)}"
 
 
+def why(ctx: Context, part) -> Text:
+    """The scenario file's reason for a part (an object or a dict with `why`, and `why_zh`
+    where the file gives one): in Chinese in the zh-TW report when there is a Chinese one,
+    else in English, marked as English."""
+    get = part.get if isinstance(part, dict) else (lambda k: getattr(part, k, None))
+    zh = _unfold(get("why_zh") or "") if ctx.zh else ""
+    return Text(zh) if zh else Text(" ".join(str(get("why") or "").split()), lang="en")
+
+
 def interventions(ctx: Context, sc: Scenario) -> list[Text]:
-    """What the scenario changes, in the report language, each with the file's reason (English)."""
+    """What the scenario changes, in the report language, each with the file's reason."""
     out = []
 
-    def add(text: str, why: str, notes: list[int] | None = None) -> None:
-        out.append(Text(text, notes or [], sub=[Text(" ".join(why.split()), lang="en")]))
+    def add(text: str, part, notes: list[int] | None = None) -> None:
+        out.append(Text(text, notes or [], sub=[why(ctx, part)]))
 
     for r in sc.remove:
         if r.entity:
-            add(ctx.t("report.iv.remove_entity", who=ctx.name(r.entity)), r.why)
+            add(ctx.t("report.iv.remove_entity", who=ctx.name(r.entity)), r)
         elif r.claim:
-            add(ctx.t("report.iv.remove_claim", claim=r.claim), r.why, ctx.notes([r.claim]))
+            add(ctx.t("report.iv.remove_claim", claim=r.claim), r, ctx.notes([r.claim]))
         else:
-            add(ctx.t("report.iv.remove_arc", a=ctx.name(r.arc["from"]), b=ctx.name(r.arc["to"])), r.why)
+            add(ctx.t("report.iv.remove_arc", a=ctx.name(r.arc["from"]), b=ctx.name(r.arc["to"])), r)
     for c in sc.close_channels:
-        add(ctx.t("report.iv.close", who=ctx.name(c.country)), c.why)
+        add(ctx.t("report.iv.close", who=ctx.name(c.country)), c)
     for m in sc.capacity_multipliers:
-        add(ctx.t("report.iv.multiplier", who=ctx.name(m.entity), v=_ranged(m)), m.why)
+        add(ctx.t("report.iv.multiplier", who=ctx.name(m.entity), v=_ranged(m)), m)
     for k in sc.cost_shocks:
-        add(ctx.t("report.iv.shock", name=k.name, cur=k.currency, v=_ranged(k)), k.why)
+        add(ctx.t("report.iv.shock", name=k.name, cur=k.currency, v=_ranged(k)), k)
     for f in sc.floors:
         target = ctx.name(f.product) if f.product else ctx.t(f"report.sector.{f.end_use}")
-        add(ctx.t("report.iv.floor", who=target, v=number(100 * f.min_share)), f.why)
+        add(ctx.t("report.iv.floor", who=target, v=number(100 * f.min_share)), f)
     return out
+
+
+def unit(ctx: Context, name: str | None) -> str:
+    """A unit in words in the report language ('wafer_200mm/month' -> 片／月（8 吋晶圓）); one
+    the scenario wording does not know, as written."""
+    if not name:
+        return ""
+    try:
+        from chipwatch.scenarios.words import unit_name
+    except ImportError:  # an older scenarios package without the wording
+        return name
+    return say(unit_name(name), ctx.lang)
 
 
 def _pct(x: float | None) -> str:
@@ -109,7 +131,7 @@ def _limit_text(ctx: Context, d: dict) -> str:
     try:
         text = ctx.t(f"report.limit.{kind}", who=who, others=others)
     except KeyError:
-        return ctx.t("report.limit.other", who=d.get("text") or d.get("id", ""))
+        return ctx.t("report.limit.other", who=say(d.get("msg") or d.get("text") or d.get("id", ""), ctx.lang))
     if kind in ("tool supply", "source") and ents:
         # a source id reads <resource>/<target>/<supplier>/<item>[/<channel>]: say which item and channel
         parts = d.get("id", "").split(":")[-1].split("/")
@@ -120,9 +142,16 @@ def _limit_text(ctx: Context, d: dict) -> str:
     return text
 
 
+def _sector(ctx: Context, key: str) -> str:
+    try:
+        return ctx.t(f"report.sector.{key}")
+    except KeyError:
+        return key
+
+
 def _assumption_value(ctx: Context, a: dict) -> str:
     if "shares" in a:
-        return ctx.join([f"{k} {number(v)}" for k, v in a["shares"].items()])
+        return ctx.join([f"{_sector(ctx, k)} {number(v)}" for k, v in a["shares"].items()])
     if "value" in a:
         return number(a["value"])
     dist = a.get("dist", "")
@@ -138,7 +167,7 @@ def _assumption_value(ctx: Context, a: dict) -> str:
 def _assumption_table(ctx: Context, items: list[dict]) -> Table:
     cols = [ctx.t(f"report.scenarios.col.{k}") for k in ("name", "value", "unit", "why")]
     rows = [[Text(a["name"], badge="assumed", badge_label=ctx.t("report.badge.assumed")), Text(_assumption_value(ctx, a)),
-             Text(a.get("unit") or ""), Text(" ".join(str(a.get("why") or "").split()), lang="en")] for a in items]
+             Text(unit(ctx, a.get("unit"))), why(ctx, a)] for a in items]
     return Table(cols, rows)
 
 
@@ -200,17 +229,19 @@ def _scenario(ctx: Context, ph: Phrasing, name: str, scenario: Scenario, res: di
             if f["claim"] in seen or f["claim"] not in ctx.claims:
                 continue
             seen.append(f["claim"])
-            figures.append(Text(f["used_as"], ctx.notes([f["claim"]])) if not ctx.zh else ph.claim(f["claim"]))
+            used_as = say(f.get("msg") or f["used_as"], ctx.lang)
+            figures.append(Text(used_as, ctx.notes([f["claim"]])) if not ctx.zh or f.get("msg") else ph.claim(f["claim"]))
         sub.blocks.append(Items(figures, heading=ctx.t("report.scenarios.figures")))
 
     if baseline is None:
         sub.blocks.append(_assumption_table(ctx, res["assumptions"]))
         sub.blocks[-1].caption = ctx.t("report.scenarios.assumptions")
         links = [Text(ctx.t("report.scenarios.assumed_arc", fab=ctx.name(a["fab"]), product=ctx.name(a["product"]),
-                            p=number(a["probability"])) + " — " + a["why"], badge="assumed",
-                      badge_label=ctx.t("report.badge.assumed")) for a in res.get("assumed_arcs", [])]
-        links += [Text(ctx.t("report.scenarios.assumed_source", id=a["id"], p=number(a.get("probability", 1))) + " — " + a["why"],
-                       badge="assumed", badge_label=ctx.t("report.badge.assumed")) for a in res.get("assumed_sources", [])]
+                            p=number(a["probability"])), badge="assumed", badge_label=ctx.t("report.badge.assumed"),
+                      sub=[why(ctx, a)]) for a in res.get("assumed_arcs", [])]
+        links += [Text(ctx.t("report.scenarios.assumed_source", id=a["id"], p=number(a.get("probability", 1))),
+                       badge="assumed", badge_label=ctx.t("report.badge.assumed"), sub=[why(ctx, a)])
+                  for a in res.get("assumed_sources", [])]
         if links:
             sub.blocks.append(Items(links, heading=ctx.t("report.scenarios.assumed_links")))
         p = res["probabilities"]

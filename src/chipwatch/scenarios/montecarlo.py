@@ -231,6 +231,8 @@ def _assumption_rows(sc: Scenario, used: set[str]) -> list[dict]:
     for a in sc.assumptions:
         fam = family(a.name)
         row = {"name": a.name, "unit": a.unit, "why": a.why, "meaning": fam[3] if fam else ""}
+        if getattr(a, "why_zh", None):
+            row["why_zh"] = a.why_zh
         if a.shares is not None:
             row["shares"] = dict(a.shares)
         else:
