@@ -151,3 +151,24 @@ def test_table_pages_have_twins_and_both_languages(client, url):
         twin = client.get(path + ".json" + ("?" + query if query else "")).json()["table"]
         assert twin["rows"] and set(twin["rows"][0]) >= set(twin["columns"])
         assert len(list(csv.reader(io.StringIO(client.get(url + sep + "format=csv").text)))) == twin["matching"] + 1
+
+
+def test_chokepoints_table_sorts_filters_and_downloads(client, cw):
+    from chipwatch.analysis.chokepoints import chokepoints
+
+    found = chokepoints(cw.store, "2024", home="RU")
+    data = client.get("/chokepoints.json?per_page=5").json()
+    assert data["as_of"] == "2024" and data["table"]["total"] == len(found) and data["table"]["pages"] == -(-len(found) // 5)
+    assert [r["rank"] for r in data["table"]["rows"]] == [1, 2, 3, 4, 5]
+    single = client.get("/chokepoints.json?kind=single_source&sort=score&desc=1&per_page=500").json()["table"]
+    assert single["matching"] == sum(f.kind == "single_source" for f in found) and {r["kind"] for r in single["rows"]} == {"single_source"}
+    scores = [r["score"] for r in single["rows"]]
+    assert scores == sorted(scores, reverse=True)
+    r = client.get("/chokepoints?kind=single_source&format=csv")
+    assert 'filename="chokepoints-ru-2024.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == single["matching"] and rows[0]["finding"].endswith(".")
+    zh = client.get("/chokepoints?lang=zh-TW&kind=single_source").text
+    assert "<title>瓶頸清單（2024 年） · " in zh and "單一來源" in zh  # downloads at a URL that names the period
+    assert 'href="/chokepoints?as_of=2024&amp;country=RU&amp;kind=single_source&amp;lang=zh-TW&amp;sort=rank&amp;format=csv"' in zh
+    assert 'id="chokepoints-table-link" href="/chokepoints?as_of=2024&amp;lang=zh-TW"' in client.get("/analysis?lang=zh-TW").text

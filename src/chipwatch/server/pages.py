@@ -174,6 +174,16 @@ def router() -> APIRouter:
                            focus or None, radius, group == "stage")
         return render(request, "graph.html", data, request.url.path.endswith(".json"))
 
+    @pages.get("/chokepoints")
+    @pages.get("/chokepoints.json")
+    def chokepoints(request: Request, as_of: str | None = Param(None, max_length=10),
+                    country: str = Param("RU", pattern=r"^[A-Za-z]{2}$")):
+        lang = lang_of(request)
+        table, period = views.chokepoints_table(st(request).cw, lang, as_of or None, country.upper())
+        title = t("chokepoints.title", lang, date=wording.day(period, lang))
+        return table_page(request, "table.html", table, {"heading": title, "kind": "chokepoints", "as_of": period},
+                          request.url.path.endswith(".json"), title=title)
+
     @pages.get("/dependencies")
     @pages.get("/dependencies.json")
     def dependencies(request: Request, country: str = Param("RU", pattern=r"^[A-Za-z]{2}$"),

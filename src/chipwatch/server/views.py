@@ -443,6 +443,25 @@ def claims_table(cw: Chipwatch, lang: str, extra: dict | None = None) -> Table:
                  "id", extra or {})
 
 
+def chokepoints_table(cw: Chipwatch, lang: str, as_of: str | None = None, country: str = "RU") -> tuple[Table, str]:
+    """Every chokepoint finding as of a period (default: the latest year the data covers),
+    one row each, its sentence in `lang`; and the period."""
+    from chipwatch.analysis.chokepoints import chokepoints
+    from chipwatch.analysis.period import default_as_of
+
+    as_of = default_as_of(cw.store, as_of)
+    names = names_of(cw, lang)
+    got = []
+    for f in chokepoints(cw.store, as_of, home=country):
+        d = f.to_dict()
+        got.append({"rank": d["rank"], "kind": d["kind"], "kind_label": t_(f"chokepoint.{d['kind']}", lang),
+                    "subject": d.get("subject"), "subject_name": names.get(d.get("subject"), d.get("subject")),
+                    "finding": wording.said(f, "sentence", lang), "score": round(d["score"], 3),
+                    "scoring": wording.said(f, "reason", lang, msg="reason_msg"), "claims": d.get("claims") or []})
+    return (Table(f"chokepoints-{country.lower()}-{as_of}", ["rank", "kind", "subject", "finding", "score", "scoring", "claims"],
+                  got, ("kind",), "rank", {"as_of": as_of, "country": country}), as_of)
+
+
 def chapter_label(chapter: str | None, lang: str) -> str | None:
     """A chapter of the dataset by its heading (the vocabulary's chapter tag, else ui.yaml)."""
     if not chapter:
