@@ -335,3 +335,20 @@ def test_derived_transit_claims_said_in_chinese(russia_db, tmp_path):
     r = run_cli("trade", "derive", "--product", "TOTAL", "--target", "RU", "--from", "EU", "--json", db=db)
     data = json.loads(r.out)
     assert data["msgs"][0].startswith("HS/CN TOTAL goes via Armenia to Russia: Armenia €") and len(data["msgs"]) == 2
+
+
+def test_interventions_and_edited_values_said_in_both_languages(cw):
+    from chipwatch.scenarios import build_network, with_values
+    from chipwatch.scenarios.render import interventions
+
+    sc = _load("gray-channel-closed")
+    names = build_network(cw, sc).to_dict()["names"]
+    assert say(names["kazakhstan"], "zh-TW") == "哈薩克" and say(names["mikron"], "en") == "Mikron"
+    said = interventions(sc, names)
+    assert [m.text("zh-TW") for m in said] == ["關閉經哈薩克的管道——哈薩克對轉出口至俄羅斯的貨物落實出口管制。",
+                                              "關閉經土耳其的管道——土耳其對轉出口至俄羅斯的貨物落實出口管制。"]
+    assert str(said[0]) == "close the channel through Kazakhstan — Kazakhstan enforces export controls on re-exports to Russia."
+    edited = with_values(_load("baseline"), {"capacity.smic": 80})
+    a = edited.assumption("capacity.smic")
+    assert a.reason("en").startswith("set to 80 wafers (200 mm) a month in this run (file: what SMIC would make")
+    assert a.reason("zh-TW").startswith("本次執行設為 80 片／月（8 吋晶圓）；檔案原本的理由：中芯國際可為俄羅斯客戶生產的量")
