@@ -82,6 +82,7 @@ def test_chokepoints_say_countries_and_statuses_by_name(findings):
     assert foreign.sentence.startswith("Entities in Russia rely on China for ")  # was "RU entities rely on CN"
     assert foreign.msg.text("zh-TW").startswith("俄羅斯的實體在境外供應關係中有 ")
     assert "仰賴中國（占 " in foreign.msg.text("zh-TW") and "北方華創" in foreign.msg.text("zh-TW")
+    assert (foreign.to_dict()["name"], foreign.to_dict("zh-TW")["name"]) == ("China", "中國")  # a name for "CN"
     smic = next(f for f in findings if f.details.get("consumer") == "elbrus-16s" and f.as_of == "2024")
     assert smic.sentence.endswith("(speculated).") and smic.msg.text("zh-TW").endswith("（推測）。")
     assert smic.reason_msg.text("zh-TW").startswith("集中度 1.00 × 確定性 ")
@@ -191,6 +192,7 @@ def test_gap_in_chinese(gaps):
     assert smic.sentence.startswith("SMIC (China) is a foreign supplier, not a capability of Russia")  # was "(CN) … RU"
     assert smic.msg.text("zh-TW").startswith("中芯國際（中國）是境外供應商，並非俄羅斯本身的製造能力")
     assert mikron.to_dict("zh-TW")["best_msg"] == "65 奈米" and mikron.to_dict()["best"] == "65 nm"
+    assert (mikron.to_dict()["name"], mikron.to_dict("zh-TW")["name"], mikron.label) == ("Mikron", "米克朗", "Mikron")
 
 
 def test_dependencies_in_chinese(store):
@@ -260,3 +262,5 @@ def test_trace_steps_in_sentences(store):
         assert english_runs(m) == [], b["msg"]
     mikron = next((a["msg"], b["msg"]) for a, b in steps if a["subject"] == "mikron" and a["predicate"] == "fabricates")
     assert mikron == ("Mikron fabricates Baikal-M at 65 nm (fact)", "米克朗代工製造Baikal-M（65 奈米製程）（事實）")
+    assert en["countries"] == sorted(en["countries"]) and len(zh["country_names"]) == len(en["countries"])
+    assert "哈薩克" in zh["country_names"] and "Kazakhstan" in en["country_names"] and zh["name"] == "Baikal-M"

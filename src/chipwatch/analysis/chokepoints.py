@@ -41,7 +41,7 @@ from chipwatch.errors import ChipwatchError
 from chipwatch.frames import text
 from chipwatch.graph.project import project
 from chipwatch.i18n import labels
-from chipwatch.i18n.message import Msg
+from chipwatch.i18n.message import Msg, Name
 from chipwatch.store.read import Store
 
 WEIGHTS = Path(__file__).with_name("weights.yaml")
@@ -67,6 +67,7 @@ class Finding:
     msg: Msg | None = None  # the sentence, to say in any language
     reason_msg: Msg | None = None
     factors: dict = field(default_factory=dict)  # concentration, certainty, reach, relevance
+    name: Name | None = None  # the subject's name (an entity's, or a country's for a foreign dependency)
 
     @property
     def kind_label(self) -> Msg:
@@ -79,13 +80,14 @@ class Finding:
         return {**as_dict(self, lang, english), "kind_label": self.kind_label.text(lang or "en")}
 
 
-def _finding(kind: str, subject: str, msg: Msg, factors: dict, claims: list[str], details: dict) -> Finding:
+def _finding(kind: str, subject: str, msg: Msg, factors: dict, claims: list[str], details: dict,
+             name: Name | None = None) -> Finding:
     """A finding scored by the product of its factors, its sentence said in English too (its
     reason is said once `_weigh` has added the last factor)."""
     score = 1.0
     for v in factors.values():
         score *= v
-    return Finding(kind, subject, str(msg), score, "", claims, details, msg=msg, factors=dict(factors))
+    return Finding(kind, subject, str(msg), score, "", claims, details, msg=msg, factors=dict(factors), name=name)
 
 
 def _reason(factors: dict, score: float) -> Msg:
@@ -145,7 +147,7 @@ def _single_sources(store: Store, names: dict, centrality: dict, as_of: str | No
         else:
             msg = Msg("analysis.single_source.item", item=name_of(names, item), **said)
         out.append(_finding("single_source", item, msg, factors, claims,
-                            {"consumer": consumer, "item": item, "provider": provider}))
+                            {"consumer": consumer, "item": item, "provider": provider}, name_of(names, item)))
     return out
 
 
@@ -187,7 +189,7 @@ def _market_shares(store: Store, names: dict, types: dict, centrality: dict, as_
             factors = _factors(top_share / 100, certainty, _reach(centrality, item))
             msg = Msg("analysis.single_source.market", share=top_share, top=name_of(names, top), **said)
             out.append(_finding("single_source", item, msg, factors, claims,
-                                {"item": item, "provider": top, "share": top_share, "level": level}))
+                                {"item": item, "provider": top, "share": top_share, "level": level}, said["name"]))
         elif len(shares) > 1 and total >= 50 and hhi >= w["hhi"]["moderately_concentrated"]:
             grade = "highly" if hhi >= w["hhi"]["highly_concentrated"] else "moderately"
             leaders = [Msg("analysis.concentration.leader", who=name_of(names, k), share=v)
@@ -195,7 +197,7 @@ def _market_shares(store: Store, names: dict, types: dict, centrality: dict, as_
             factors = _factors(hhi / 10000, certainty, _reach(centrality, item))
             msg = Msg(f"analysis.concentration.{grade}", hhi=hhi, leaders=Listed(leaders), **said)
             out.append(_finding("concentration", item, msg, factors, claims,
-                                {"item": item, "hhi": round(hhi), "shares": shares, "level": level}))
+                                {"item": item, "hhi": round(hhi), "shares": shares, "level": level}, said["name"]))
     return out
 
 
@@ -216,7 +218,7 @@ def _foreign(store: Store, names: dict, country_of: dict, centrality: dict, as_o
                if items else Msg("analysis.foreign", **said))
         out.append(_finding("foreign_dependency", code, msg, factors, sorted({r.claim for r in rels}),
                             {"country": code, "relations": len(rels), "items": [str(name_of(names, i)) for i in items],
-                             "providers": [str(name_of(names, p)) for p in providers]}))
+                             "providers": [str(name_of(names, p)) for p in providers]}, said["country"]))
     return out
 
 
@@ -230,7 +232,7 @@ def _central(g: nx.MultiDiGraph, names: dict, centrality: dict) -> list[Finding]
         factors = _factors(c / max(centrality.values()), _certainty(statuses) if statuses else 1.0, 1.0)
         msg = Msg("analysis.centrality", who=name_of(names, node), share=c, degree=g.degree(node))
         out.append(_finding("centrality", node, msg, factors, claims[:50],
-                            {"betweenness": round(c, 4), "degree": g.degree(node)}))
+                            {"betweenness": round(c, 4), "degree": g.degree(node)}, name_of(names, node)))
     return out
 
 

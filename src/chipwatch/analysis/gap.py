@@ -16,7 +16,7 @@ from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.wording import Listed, as_dict, country, entity_names, name_of, status
 from chipwatch.errors import ChipwatchError
 from chipwatch.frames import rows
-from chipwatch.i18n.message import Msg
+from chipwatch.i18n.message import Msg, Name
 from chipwatch.model.dates import PartialDate
 from chipwatch.model.quantity import parse_purity
 from chipwatch.store.read import Store, parse_as_of
@@ -43,6 +43,7 @@ class Gap:
     msg: Msg | None = None  # the sentence, to say in any language
     best_msg: Msg | None = None
     leading_msg: Msg | None = None
+    name: Name | None = None  # the subject's name in both scripts (`label` is the English one)
 
     @property
     def kind_label(self) -> Msg:
@@ -54,11 +55,11 @@ class Gap:
         return {**as_dict(self, lang, english), "kind_label": self.kind_label.text(lang or "en")}
 
 
-def _gap(kind: str, subject: str, label: str, best: Msg, leading: Msg | None, years_behind: float | None, msg: Msg,
+def _gap(kind: str, subject: str, label: Name, best: Msg, leading: Msg | None, years_behind: float | None, msg: Msg,
          claims: list[str], reference_claims: list[str], **kw) -> Gap:
     """A gap with its sentence and levels said in English too."""
-    return Gap(kind, subject, label, str(best), str(leading) if leading else "", years_behind, str(msg), claims,
-               reference_claims, msg=msg, best_msg=best, leading_msg=leading, **kw)
+    return Gap(kind, subject, str(label), str(best), str(leading) if leading else "", years_behind, str(msg), claims,
+               reference_claims, msg=msg, best_msg=best, leading_msg=leading, name=label, **kw)
 
 
 def node_years(store: Store) -> dict[float, tuple[int, str]]:
@@ -144,7 +145,7 @@ def gap(store: Store, as_of: str | None = None, country: str = "RU") -> list[Gap
                   lead_year=lead_year,
                   status="" if claim["status"] in SETTLED else Msg("analysis.gap.status", status=status(claim["status"])),
                   as_node="" if ref_node == best else Msg("analysis.gap.as_node", node=ref_node))
-        out.append(_gap("node", subject, str(name), Msg("analysis.gap.nm", n=best),
+        out.append(_gap("node", subject, name, Msg("analysis.gap.nm", n=best),
                         Msg("analysis.gap.nm_year", n=lead_node, year=lead_year), behind, msg,
                         [claim["id"]], [ref_claim, lead_claim], targets=targets,
                         details={"node_nm": best, "node_year": year, "leading_node_nm": lead_node, "leading_year": lead_year},
@@ -170,7 +171,7 @@ def _supplier(subject: str, entry: dict, names: dict, countries: dict, home: str
     msg = Msg("analysis.gap.supplier", name=name, where=country(where), country=country(home), as_of=as_of,
               products=Listed([name_of(names, p) for p in products]), nodes=nodes,
               statuses=Listed([status(x) for x in statuses]))
-    return [_gap("supplier", subject, str(name), nodes, None, None, msg, sorted(c["id"] for _, c in made), [],
+    return [_gap("supplier", subject, name, nodes, None, None, msg, sorted(c["id"] for _, c in made), [],
                  details={"products": products, "nodes_nm": sorted({n for n, _ in made}), "supplier_country": where},
                  as_of=as_of, country=home)]
 
@@ -196,7 +197,7 @@ def _purity(store: Store, period, names: dict, as_of: str | None, country: str, 
             over = isinstance(v, dict) and "max" not in v
             said = Msg("analysis.gap.lag_over" if over else "analysis.gap.lag", years=years)
         msg = Msg("analysis.gap.purity", as_of=as_of, name=name, nines=nines, lead=lead, short=lead - nines, lag=said)
-        out.append(_gap("purity", c["subject"], str(name), Msg("analysis.gap.nines", n=nines),
+        out.append(_gap("purity", c["subject"], name, Msg("analysis.gap.nines", n=nines),
                         Msg("analysis.gap.nines", n=lead), years, msg,
                         [c["id"]] + ([lag["id"]] if lag else []), [lead_claim["id"]],
                         details={"nines": nines, "leading_nines": lead, "nines_short": lead - nines},

@@ -10,9 +10,9 @@ import json
 
 from chipwatch.analysis.period import default_as_of
 from chipwatch.analysis.supply import demand_claims, supplies
-from chipwatch.analysis.wording import claim_sentence, entity_names
+from chipwatch.analysis.wording import claim_sentence, country, entity_names
 from chipwatch.frames import rows
-from chipwatch.i18n.message import Msg, Term
+from chipwatch.i18n.message import Msg, Name, Term
 from chipwatch.store.read import Store, parse_as_of
 
 # Steps of the chain, in order; each lists the claims that feed it.
@@ -93,8 +93,11 @@ def trace(store: Store, product: str, as_of: str | None = None, detail: bool = F
     for g in eto:
         _say(g, Msg("analysis.trace.eto_group", stage=names.get(g["stage"], g["stage"]), type=Term("type", g["input_type"]),
                     inputs=g["inputs"], providers=g["providers"], claims=len(g["claims"])), lang)
+    lang = lang or "en"
     return {
         "product": product, "label": labels.get(product, product), "as_of": str(period) if period else None,
+        "name": names.get(product, Name(product, product)).text(lang),
+        "country_names": [country(c).text(lang) for c in sorted(involved)],
         "design": design, "architecture": architecture, "fabrication": fabs,
         "equipment_and_materials": needs, "domestic_materials": material_steps, "eto_inputs": eto,
         "channels": channels, "countries": sorted(involved),
