@@ -687,22 +687,26 @@ INF_RHS = 1e30  # a row without a limit (HiGHS reads anything above 1e20 as infi
 
 
 class _Chain:
-    """One HiGHS instance solving draws one after another: the first draw of a run is
-    passed as a whole model, each next one by changing its costs, bounds, right-hand sides
-    and the matrix entries that vary, so HiGHS starts from the last optimal basis."""
+    """One HiGHS instance solving draws lo..hi one after another: the first draw of a run
+    is passed as a whole model, each next one by changing its costs and bounds and those
+    right-hand sides and matrix entries that differ from the draw before, so HiGHS starts
+    from the last optimal basis. What changes from draw to draw is worked out for the whole
+    span at once."""
 
-    def __init__(self, tpl: Template, batch: Batch):
-        self.tpl, self.batch = tpl, batch
+    def __init__(self, tpl: Template, batch: Batch, span: tuple[int, int]):
+        self.tpl, self.batch, self.lo = tpl, batch, span[0]
+        lo, hi = span
         order = np.lexsort((tpl.entry_rows, tpl.entry_cols))  # column-wise, as HiGHS stores it
         self.order = order
         self.index = tpl.entry_rows[order].astype(np.int32)
         self.start = np.searchsorted(tpl.entry_cols[order], np.arange(tpl.n + 1)).astype(np.int32)
-        self.varying = np.array([e for e, kind in enumerate(tpl.entry_kind) if kind[0] not in ("one", "minus")], int)
-        self.vrows = tpl.entry_rows[self.varying].tolist()
-        self.vcols = tpl.entry_cols[self.varying].tolist()
+        varying = np.array([e for e, kind in enumerate(tpl.entry_kind) if kind[0] not in ("one", "minus")], int)
+        self.rhs = np.where(np.isfinite(batch.b[lo:hi]), batch.b[lo:hi], INF_RHS)
+        self.rhs_changes = _changes(self.rhs, list(range(tpl.m)), list(range(tpl.m)))
+        vdata = batch.data[lo:hi][:, varying] if len(varying) else np.zeros((hi - lo, 0))
+        self.coeff_changes = _changes(vdata, tpl.entry_rows[varying].tolist(), tpl.entry_cols[varying].tolist())
         self.cols = np.arange(tpl.n, dtype=np.int32)
         self.zeros = np.zeros(tpl.n)
-        self.last, self.last_rhs = -1, None
         self.h = _highs._Highs()
         options = _highs.HighsOptions()
         options.output_flag = False
@@ -720,36 +724,29 @@ class _Chain:
         lp.col_lower_ = np.zeros(tpl.n)
         lp.col_upper_ = batch.ub[i]
         lp.row_lower_ = np.full(tpl.m, -np.inf)
-        lp.row_upper_ = self._rhs(i)
+        lp.row_upper_ = self.rhs[i - self.lo]
         lp.a_matrix_.start_ = self.start
         lp.a_matrix_.index_ = self.index
         lp.a_matrix_.value_ = batch.data[i][self.order]
         self.h.passModel(lp)
 
-    def _rhs(self, i: int) -> np.ndarray:
-        b = self.batch.b[i]
-        return np.where(np.isfinite(b), b, INF_RHS)
-
     def _change(self, i: int) -> None:
-        """Draw i in place of the last one: every cost and bound, and the right-hand sides
-        and matrix entries that differ from the last draw's."""
+        """Draw i in place of draw i − 1."""
         h, batch = self.h, self.batch
         h.changeColsCost(self.tpl.n, self.cols, batch.c[i])
         h.changeColsBounds(self.tpl.n, self.cols, self.zeros, batch.ub[i])
-        rhs = self._rhs(i)
-        for r in np.flatnonzero(rhs != self.last_rhs).tolist():
-            h.changeRowBounds(r, -np.inf, float(rhs[r]))
-        data = batch.data[i, self.varying]
-        for e in np.flatnonzero(data != batch.data[self.last, self.varying]).tolist():
-            h.changeCoeff(self.vrows[e], self.vcols[e], float(data[e]))
+        for r, _, v in self.rhs_changes[i - self.lo]:
+            h.changeRowBounds(r, -np.inf, v)
+        for r, j, v in self.coeff_changes[i - self.lo]:
+            h.changeCoeff(r, j, v)
 
     def solve(self, i: int):
-        """(x, row duals, upper-bound duals) of draw i, or None when it is infeasible."""
+        """(x, row duals, upper-bound duals) of draw i, or None when it is infeasible; draw
+        i − 1 must be the one solved last unless the chain is fresh."""
         if self.fresh:
             self._model(i)
         else:
             self._change(i)
-        self.last, self.last_rhs = i, self._rhs(i)
         self.h.run()
         status = self.h.getModelStatus()
         if status in (_highs.HighsModelStatus.kInfeasible, _highs.HighsModelStatus.kUnboundedOrInfeasible):
@@ -771,6 +768,18 @@ class _Chain:
         return np.asarray(sol.col_value), np.maximum(-np.asarray(sol.row_dual), 0), ud
 
 
+def _changes(values: np.ndarray, rows: list[int], cols: list[int]) -> list[list[tuple[int, int, float]]]:
+    """Per draw of `values` (draws × entries): the (row, column, value) of each entry that
+    differs from the draw before (none for the first)."""
+    out: list[list[tuple[int, int, float]]] = [[] for _ in range(values.shape[0])]
+    if values.shape[0] < 2 or not values.shape[1]:
+        return out
+    draw, entry = np.nonzero(values[1:] != values[:-1])
+    for d, e, v in zip((draw + 1).tolist(), entry.tolist(), values[draw + 1, entry].tolist(), strict=True):
+        out[d].append((rows[e], cols[e], v))
+    return out
+
+
 def _solve_draws(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution:
     """Draws lo..hi one by one; each run of CHUNK draws (counted from draw 0) starts afresh."""
     lo0, hi0 = span
@@ -779,7 +788,7 @@ def _solve_draws(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution
     rd = np.zeros((kk, tpl.m))
     ud = np.zeros((kk, tpl.n))
     ok = np.ones(kk, bool)
-    chain = _Chain(tpl, batch)
+    chain = _Chain(tpl, batch, span)
     for i in range(lo0, hi0):
         if i % CHUNK == 0:
             chain.fresh = True
