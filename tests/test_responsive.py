@@ -39,6 +39,8 @@ PAGES = {
     "lists": ("/lists", "#lists-table"),
     "list-entries": ("/lists/ofac-2024-05-03?q=rostec", "#entries-table"),
     "list-diff": ("/lists/diff?old=ftm-2026-06-01&new=ofac-2024-05-03", "#diff-table"),
+    "chokepoints": ("/chokepoints?kind=single_source", "#chokepoints-table"),
+    "error": ("/entity/nobody-at-all?x=1", "#error-message"),  # the 404 page
 }
 WIDTHS = (390, 1366)
 
@@ -82,7 +84,7 @@ def test_every_page_fits_is_titled_and_readable(browser, server, lang, width):
     for kind, (path, must) in PAGES.items():
         url = server + path + ("&" if "?" in path else "?") + "lang=" + lang
         r = page.goto(url, wait_until="load")
-        assert r is not None and r.status == 200, (url, r and r.status)
+        assert r is not None and r.status == (404 if kind == "error" else 200), (url, r and r.status)
         assert page.locator(must).count() > 0, (kind, must)
         if kind == "graph":
             page.wait_for_function("window.chipwatchGraph && window.chipwatchGraph.nodes().length > 0")
