@@ -24,5 +24,5 @@ def test_entries_are_parsed_when_first_asked_for(lists_db):
 
 def test_shards_are_sized_to_the_batch():
     assert screening.shard_size(2_000, 2) == screening.SHARD  # never below the floor
-    assert screening.shard_size(30_000, 2) == 3_750  # four shards per process
+    assert screening.shard_size(30_000, 2) == 7_500  # two shards per process
     assert screening.shard_size(1_000_000, 2) == screening.SHARD_MAX  # progress still reported as it goes
