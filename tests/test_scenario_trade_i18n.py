@@ -203,7 +203,7 @@ def test_trade_findings_in_both_languages(trade_results):
                         say(kz["msg"], "zh-TW")), say(kz["msg"], "zh-TW")
     en, zh = said["mirror"][0]
     assert en.startswith("2022: Kazakhstan declared 60% of what European Union (27 countries, from 2020) reports it shipped (€")
-    assert zh.startswith("2022 年：哈薩克申報的進口僅為歐盟（27 國，2020 年起）所報出口的 60%（€")
+    assert zh.startswith("2022 年：哈薩克申報的進口僅為歐盟（27 國，2020 年起）所報出口的 60%（進口 €")
     breaks = dict(said["break"])
     assert any(e.startswith("Russia, TOTAL: a structural break at Feb 2022") and "moves down" in e for e in breaks)
     assert any(z.startswith("俄羅斯（TOTAL）：2022年2月出現結構性轉折") and "平均水準下移" in z for z in breaks.values())
