@@ -104,10 +104,10 @@ def plain(v: Any) -> Any:
     """A value as JSON can hold it (messages and names as their English text)."""
     if isinstance(v, (list, tuple)):
         return [plain(x) for x in v]
-    if isinstance(v, (Msg, Name, Term, Money)):
-        return str(v)
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
+    if hasattr(v, "text") and callable(v.text):  # Msg, Name, Term, Money and modules' own sayable values
+        return str(v)
     return v
 
 
@@ -182,7 +182,7 @@ class _Localised:
 def jsonable(x: Any, lang: str = "en") -> Any:
     """`x` with every sentence, name, term and amount in it said in `lang` (for JSON and
     plain-text output); dicts, lists, tuples and dataclasses walked, other values as they are."""
-    if isinstance(x, (Msg, Name, Term, Money)):
+    if hasattr(x, "text") and callable(x.text):
         return x.text(lang)
     if isinstance(x, dict):
         return {k: jsonable(v, lang) for k, v in x.items()}
