@@ -250,3 +250,9 @@ def test_a_dropped_chinese_subject_is_the_topic_named_before(gaz):
     assert got == {("nitol", "depends_on", "united-states", "zh-depends-on-dropped"),
                    ("nitol", "supplies", "mikron", "zh-supplies-dropped")}
     assert [c for c in ingest_document(Document("並高度依賴美國的設備。", "text"), "s", gaz, "zh-Hant").candidates] == []
+
+
+def test_the_nearest_body_lists_an_enumeration(gaz):
+    text = "The US said the Treasury has added 21 entities to its list, including Mikron; hardware company Nitol; and others."
+    got = {(c.subject, c.object, c.pattern) for c in ingest_document(Document(text, "text"), "s", gaz, "en").candidates}
+    assert got == {("mikron", "ofac", "en-listed-including"), ("nitol", "ofac", "en-listed-including")}

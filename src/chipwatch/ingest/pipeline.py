@@ -117,7 +117,6 @@ def _masked(sentence: str, spans) -> str:
 
 
 _SLOT_E = re.compile(r"⟨E(\d+):")
-_CLAUSE_END = re.compile(r"[。；;]")
 _GOES_ON = re.compile(r"\s*(?:並|并|且|也|亦|另|而|但|更|還|还|再|則|则|便|同時|同时)")
 _TOPIC = re.compile(r"⟨E(\d+):[^⟩]*⟩")  # an entity slot before the match
 
@@ -188,10 +187,8 @@ def propose(sentence: str, gaz: Gazetteer, lang: Language, source: str, locator:
             subjects = [subj]
             if si is not None:
                 subjects += [*_listed(sentence, spans, si, -1), *_listed(sentence, spans, si, 1, _TIGHT_SEP)]
-            if p.rest:  # an enumeration ("A (…), B and C"): every entity of the subject's types in the match and
-                # after it to the end of the sentence
-                stop = _CLAUSE_END.search(masked, m.end())
-                inside = [int(x) for x in _SLOT_E.findall(masked[m.start():stop.start() if stop else len(masked)])]
+            if p.rest:  # an enumeration ("A (…); B and C"): every entity of the subject's types from the match on
+                inside = [int(x) for x in _SLOT_E.findall(masked[m.start():])]
                 subjects += [spans[j][3] for j in inside if (si is None or j > si) and spans[j][3].type in p.subject_types
                              and spans[j][3] not in subjects and spans[j][3].entity != obj]
             objects = [obj, *(x.entity for x in _listed(sentence, spans, int(groups["o"]), 1))] if groups.get("o") else [obj]
