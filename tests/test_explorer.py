@@ -102,6 +102,7 @@ def test_scenario_page_runs_and_edits(client):
     assert elbrus["p95"] <= 0.05 and data["result"]["point"]["limits"]
     html = client.get("/scenario?name=smic-stops&run=true&draws=100&seed=1&lang=zh-TW").text
     assert "各產品需求滿足率" in html and "P5" in html and "工業控制晶片" in html  # products by their Chinese names
+    assert "移除中芯國際" in html and "比例 — " in html  # what the scenario changes and why, units as words
     base = client.get("/scenario.json?name=baseline&run=true&draws=0").json()
     editable = next(a for a in base["assumptions"] if a["editable"] and a["name"].startswith("demand."))
     more = client.get(f"/scenario.json?name=baseline&run=true&draws=0&set.{editable['name']}={editable['central'] * 10}").json()

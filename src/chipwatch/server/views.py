@@ -336,12 +336,19 @@ def scenarios_page(cw: Chipwatch, lang: str, name: str | None = None, run: bool 
     if values:
         sc = with_values(sc, values)
     assumptions = [{"name": a.name, "unit": a.unit, "why": a.why, "editable": a.shares is None,
+                    "why_text": a.reason(lang) if hasattr(a, "reason") else a.why, "unit_label": wording.unit(a.unit, lang),
                     **({"shares": a.shares} if a.shares is not None else a.describe()),
                     "central": a.central if a.shares is None else None} for a in sc.assumptions]
     out: dict = {"scenarios": listed, "name": name, "draws": draws, "max_draws": MAX_DRAWS, "seed": seed, "values": values or {},
                  "assumptions": assumptions, "result": None}
     if run:
         res = run_scenario(cw, sc, draws=draws, seed=seed)
+        for x in res.get("assumptions", []):  # the file's reason in the reader's language where it gives one
+            x["why_text"] = (x.get("why_zh") if lang == "zh-TW" else None) or x.get("why")
+            x["unit_label"] = wording.unit(x.get("unit"), lang)
+        from chipwatch.scenarios.render import interventions
+
+        res["intervention_msgs"] = res.get("intervention_msgs") or interventions(sc, (res.get("network") or {}).get("names"))
         out["result"] = res
         mc, point = res.get("montecarlo"), res["point"]
         names = names_of(cw, lang)
