@@ -46,9 +46,13 @@ def _part(stem: str) -> dict[str, dict[str, str]]:
 
 
 def _stem_of(key: str) -> str:
+    return _stem_of_first(key.split(".", 1)[0])
+
+
+@cache
+def _stem_of_first(first: str) -> str:
     """The file a key lives in: the one named by its first part if there is one (report.*
     in report.yaml), else ui.yaml — so one label costs one file, not all of them."""
-    first = key.split(".", 1)[0]
     return first if first != DEFAULT_PART and (Path(__file__).parent / f"{first}.yaml").is_file() else DEFAULT_PART
 
 
