@@ -4,7 +4,8 @@ A case is a seed (small slice of a real file, see seeds.py) and a few mutations 
 inserted bytes and format tokens, deleted or repeated ranges, truncation, blow-ups such as
 a 140 KB field, 5,000 open brackets or an alias bomb). A target passes a case when it
 returns, or raises ChipwatchError with a message of one line of at most 300 characters;
-any other exception is a traceback, a case over `timeout` seconds a hang."""
+any other exception is a traceback, a case over `timeout` seconds of processor time a hang
+(see `check`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fuzz_seeds as seedlib
+import trade_staging
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
 from hypothesis import strategies as st
@@ -197,27 +199,38 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+WALL_FACTOR = 24  # a case blocked without using the processor is a hang after this many times `timeout`
+
+
 def check(target: Target, folder: Path, files: dict[str, bytes], timeout: float) -> Failure | None:
-    """Write the files into `folder`, run the target, and say how it failed (None: passed)."""
+    """Write the files into `folder`, run the target, and say how it failed (None: passed).
+    A hang is a case over `timeout` seconds of processor time (a case waiting for a busy
+    machine's processor is not one), or over WALL_FACTOR times that on the clock."""
     _write(folder, files)
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    start = time.monotonic()
+    old = signal.signal(signal.SIGPROF, _alarm), signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_PROF, timeout)
+    signal.setitimer(signal.ITIMER_REAL, timeout * WALL_FACTOR)
+    start, cpu = time.monotonic(), time.process_time()
     try:
         problems = target.call(folder)
     except Hang:
-        return Failure("hang", "hang", f"over {timeout:g} s")
+        trade_staging.drop()
+        return Failure("hang", "hang", f"over {timeout:g} s of processor time or {timeout * WALL_FACTOR:g} s on the clock")
     except ChipwatchError as exc:
         why = bad_message(str(exc).replace(str(folder), "F"))
         return Failure("traceback", f"message: {why.split()[-1]}", f"{why}: {str(exc)[:500]!r}") if why else None
     except Exception as exc:  # noqa: BLE001 - anything else is what the fuzzing looks for
+        trade_staging.drop()
         detail = "".join(traceback.format_exception(exc)[-12:])
         return Failure("traceback", _signature(exc), detail[-3000:])
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    if time.monotonic() - start > timeout:
-        return Failure("hang", "hang", f"{time.monotonic() - start:.1f} s")
+        signal.signal(signal.SIGPROF, old[0])
+        signal.signal(signal.SIGALRM, old[1])
+    if time.process_time() - cpu > timeout or time.monotonic() - start > timeout * WALL_FACTOR:
+        return Failure("hang", "hang", f"{time.process_time() - cpu:.1f} s of processor time, "
+                                       f"{time.monotonic() - start:.1f} s on the clock")
     for line in problems or ():
         if why := bad_message(str(line).replace(str(folder), "F")):
             return Failure("traceback", "problem line", f"{why}: {str(line)[:500]!r}")
@@ -259,7 +272,52 @@ class Stats:
             (case / "FAILURE.txt").write_text(f"{signature}\n\n{failure.detail}\n", encoding="utf-8")
 
 
-def run(target: Target, count: int, seed: int = 0, timeout: float = 5.0,
+    def merge(self, other: Stats) -> None:
+        self.cases += other.cases
+        self.tracebacks += other.tracebacks
+        self.hangs += other.hangs
+        for signature, first in other.first.items():
+            self.first.setdefault(signature, first)
+
+
+def _part(name: str, count: int, seed: int, worker: int, timeout: float) -> Stats:
+    """One worker's share of a run (in its own process), its progress on stderr."""
+    import sys
+
+    def report(stats: Stats) -> None:
+        print(f"  {name} worker {worker}: {stats.cases:,} cases, {stats.tracebacks:,} tracebacks, {stats.hangs:,} hangs",
+              file=sys.stderr, flush=True)
+
+    return run(TARGETS[name], count, f"{seed}:{worker}", timeout, report)
+
+
+def run_parallel(target: Target, count: int, seed: int = 0, timeout: float = 5.0, workers: int = 2) -> Stats:
+    """`count` cases of `target` shared among `workers` processes (each with its own
+    hypothesis seed and staging connection); their counts and first failures added up."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [count // workers + (i < count % workers) for i in range(workers)]
+    start = time.monotonic()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_path, initargs=(str(Path(__file__).parent),)) as pool:
+        parts = list(pool.map(_part, [target.name] * workers, shares, [seed] * workers, range(workers),
+                              [timeout] * workers))
+    stats = Stats(target.name)
+    for part in parts:
+        stats.merge(part)
+    stats.seconds = time.monotonic() - start
+    return stats
+
+
+def _worker_path(folder: str) -> None:
+    import sys
+
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+
+
+def run(target: Target, count: int, seed: int | str = 0, timeout: float = 5.0,
         progress: Callable[[Stats], None] | None = None) -> Stats:
     """Run `count` cases of `target`; failures are counted, never raised. `progress` is
     called every 10,000 cases."""
@@ -329,20 +387,24 @@ def _eto(d: Path):
 def _eurostat_csv(d: Path):
     from chipwatch.trade.importers import csvfiles
 
-    csvfiles.eurostat_csv(d / "trade.csv", "fuzz")
+    with trade_staging.memoised(csvfiles):
+        csvfiles.eurostat_csv(d / "trade.csv", "fuzz", con=trade_staging.connection())
 
 
 def _eurostat_xlsx(d: Path):
     from chipwatch.trade.importers import eurostat_xlsx
 
-    eurostat_xlsx.parse(d / "sheet.xlsx", "fuzz")
+    with trade_staging.memoised(eurostat_xlsx):
+        eurostat_xlsx.parse(d / "sheet.xlsx", "fuzz", con=trade_staging.connection())
 
 
 def _eurostat_sheets(d: Path):
     from chipwatch.trade.importers import eurostat_xlsx
 
     rows = seedlib.grid((d / "sheet.tsv").read_bytes())
-    eurostat_xlsx.read_sheets(d / "sheet.xlsx", [("Summary", [["notes"]]), ("Sheet 1", rows)], "fuzz")
+    with trade_staging.memoised(eurostat_xlsx):
+        eurostat_xlsx.read_sheets(d / "sheet.xlsx", [("Summary", [["notes"]]), ("Sheet 1", rows)], "fuzz",
+                                  con=trade_staging.connection())
 
 
 def _dataset(d: Path):

@@ -22,7 +22,8 @@ from pathlib import Path
 import duckdb
 
 from chipwatch.errors import ChipwatchError, excerpt, first_line
-from chipwatch.trade.model import Meta, Parsed, connect, normalise_raw
+from chipwatch.trade.importers.staging import staging
+from chipwatch.trade.model import Meta, Parsed, normalise_raw
 
 
 def _key(name: str) -> str:
@@ -80,10 +81,9 @@ def _finish(con, path: Path, meta: Meta, *, reporter: str, partner: str, flow: s
 EUROSTAT_HEADER = "REPORTER, PARTNER, PRODUCT, FLOW, PERIOD and VALUE_IN_EUR (or VALUE with CURRENCY)"
 
 
-def eurostat_csv(path: str | Path, source_id: str) -> Parsed:
+def eurostat_csv(path: str | Path, source_id: str, con: duckdb.DuckDBPyConnection | None = None) -> Parsed:
     path = Path(path)
-    con = connect()
-    try:
+    with staging(con) as con:
         cols = _load(con, path)
         reporter = _need(path, cols, ["reporter"], EUROSTAT_HEADER)
         partner = _need(path, cols, ["partner"], EUROSTAT_HEADER)
@@ -115,17 +115,14 @@ def eurostat_csv(path: str | Path, source_id: str) -> Parsed:
                     publisher="Eurostat (EU) / national statistics", licence="Eurostat reuse policy (attribution)")
         return _finish(con, path, meta, reporter=reporter, partner=partner, flow=flow, product=product, period=period,
                        value=value, currency=currency)
-    finally:
-        con.close()
 
 
 COMTRADE_HEADER = "Period, Trade Flow (or Code), Reporter ISO, Partner ISO, Commodity Code, Trade Value (US$)"
 
 
-def comtrade(path: str | Path, source_id: str) -> Parsed:
+def comtrade(path: str | Path, source_id: str, con: duckdb.DuckDBPyConnection | None = None) -> Parsed:
     path = Path(path)
-    con = connect()
-    try:
+    with staging(con) as con:
         cols = _load(con, path)
         period = _need(path, cols, ["period", "refperiodid", "year", "refyear"], COMTRADE_HEADER)
         reporter = _need(path, cols, ["reporteriso", "reportercode", "reporter", "reporterdesc"], COMTRADE_HEADER)
@@ -139,17 +136,14 @@ def comtrade(path: str | Path, source_id: str) -> Parsed:
                     publisher="United Nations Statistics Division (UN Comtrade)", licence="UN Comtrade terms of use")
         return _finish(con, path, meta, reporter=reporter, partner=partner, flow=flow, product=product, period=period,
                        value=value, currency="'USD'", quantity=qty, unit=unit)
-    finally:
-        con.close()
 
 
 BACI_HEADER = "t, i, j, k, v, q"
 
 
-def baci(path: str | Path, source_id: str) -> Parsed:
+def baci(path: str | Path, source_id: str, con: duckdb.DuckDBPyConnection | None = None) -> Parsed:
     path = Path(path)
-    con = connect()
-    try:
+    with staging(con) as con:
         cols = _load(con, path)
         t, i, j, k, v = (_need(path, cols, [c], BACI_HEADER) for c in ("t", "i", "j", "k", "v"))
         q = _q(cols["q"]) if "q" in cols else "NULL"
@@ -159,5 +153,3 @@ def baci(path: str | Path, source_id: str) -> Parsed:
         return _finish(con, path, meta, reporter=f"trim({i})", partner=f"trim({j})", flow="'export'", product=f"trim({k})",
                        period=f"trim({t})", value=f"trim({v})", currency="'USD'",
                        quantity=f"CASE WHEN trim({q}) IN ('NA', '') THEN NULL ELSE trim({q}) END", unit="'t'", scale=1000.0)
-    finally:
-        con.close()

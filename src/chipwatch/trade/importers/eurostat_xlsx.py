@@ -22,8 +22,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from chipwatch.errors import ChipwatchError, excerpt, first_line
-from chipwatch.trade.model import Meta, Parsed, connect, normalise_raw, raw_table
+from chipwatch.trade.importers.staging import staging
+from chipwatch.trade.model import RAW_COLUMNS, Meta, Parsed, normalise_raw
 from chipwatch.trade.normalise import number
 
 _CODE = re.compile(r"\[(\d{2,10}|TOTAL)\]\s*$")
@@ -68,18 +74,21 @@ def _text(v) -> str:
     return "" if v is None else str(v).strip()
 
 
-def _cell(v):
-    """A value cell: numbers as they are, ':' (not available / confidential) and '' kept as
-    text for the staging to flag, other text parsed as a number if it is one."""
+def _value_text(v) -> str | None:
+    """A value cell as the staging reads it: numbers written out (floats exactly, as repr),
+    ':' (not available / confidential) and '' kept for the staging to flag, other text
+    parsed as a number if it is one, else kept (counted as text in a value cell)."""
+    if isinstance(v, float):
+        return repr(v)
     if not isinstance(v, str):
-        return v
+        return None if v is None else str(v)
     text = v.strip()
     if text == "" or text.startswith(":"):
         return text
     try:
-        return number(text)
+        return repr(number(text))
     except ValueError:
-        return text  # counted as text in a value cell
+        return text
 
 
 def _find(rows: list[list], label: str, limit: int = 30) -> int | None:
@@ -94,79 +103,92 @@ def _layout_error(path: Path, sheet: str, what: str) -> ChipwatchError:
                           "INDICATORS, then TIME with the periods and REPORTER (Labels), PARTNER (Labels) above the data")
 
 
-def parse(path: str | Path, source_id: str, progress: Callable[[int, int], None] | None = None) -> Parsed:
+def parse(path: str | Path, source_id: str, progress: Callable[[int, int], None] | None = None,
+          con: duckdb.DuckDBPyConnection | None = None) -> Parsed:
+    """The trade flows of a Eurostat .xlsx; `con`: a staging connection to reuse (see staging.py)."""
     path = Path(path)
     if not path.is_file():
         raise ChipwatchError(f"{path}: no such file; give a Eurostat .xlsx spreadsheet")
-    return read_sheets(path, _sheets(path), source_id, progress)
+    return read_sheets(path, _sheets(path), source_id, progress, con)
 
 
 def read_sheets(path: Path, sheets: list[tuple[str, list[list]]], source_id: str,
-                progress: Callable[[int, int], None] | None = None) -> Parsed:
+                progress: Callable[[int, int], None] | None = None, con: duckdb.DuckDBPyConnection | None = None) -> Parsed:
     """The trade flows in a workbook's sheets, as (name, rows of cell values); `path` names it."""
     data = [(name, rows) for name, rows in sheets if re.fullmatch(r"Sheet \d+", name)]
     if not data:
         raise ChipwatchError(f"{path}: no data sheets (named 'Sheet 1', 'Sheet 2', …); is this a Eurostat data-browser export?")
     title = None
-    raw: dict[str, list] = {c: [] for c in ("locator", "reporter", "partner", "flow", "product", "period", "value",
-                                            "currency")}
-    name_of = path.name
+    tables = []
     for done, (sheet, rows) in enumerate(data, 1):
-        where = {label: _find(rows, label) for label in ("PRODUCT", "FLOW", "INDICATORS", "TIME")}
-        for label, row in where.items():
-            if row is None:
-                raise _layout_error(path, sheet, f"no {label} row in the first 30 rows")
         if title is None:
             ds = _find(rows, "DATASET")
             title = _text(rows[ds][1]) if ds is not None and len(rows[ds]) > 1 else None
-        product_cell = next((_text(v) for v in rows[where["PRODUCT"]][1:] if _text(v)), "")
-        m = _CODE.search(product_cell)
-        if not m:
-            raise _layout_error(path, sheet, f"the PRODUCT row gives no code in brackets ('{product_cell[:60]}')")
-        code = m[1]
-        flow = next((_text(v) for v in rows[where["FLOW"]][1:] if _text(v)), "")
-        indicator = next((_text(v) for v in rows[where["INDICATORS"]][1:] if _text(v)), "").upper()
-        if not indicator.startswith("VALUE_IN_EURO"):
-            raise _layout_error(path, sheet, f"INDICATORS is '{excerpt(indicator)}'; export the values (VALUE_IN_EUROS)")
-        currency = "EUR"
-        header = rows[where["TIME"]]
-        labels_at = _find(rows, "REPORTER (LABELS)") or _find(rows, "PARTNER (LABELS)")
-        if labels_at is None:
-            raise _layout_error(path, sheet, "no 'REPORTER (Labels)' / 'PARTNER (Labels)' row")
-        labels = [_text(v).upper() for v in rows[labels_at][:2]]
-        if sorted(labels) != ["PARTNER (LABELS)", "REPORTER (LABELS)"]:
-            raise _layout_error(path, sheet, f"the label row names {excerpt(labels, 80)}, not REPORTER and PARTNER")
-        ri, pi = labels.index("REPORTER (LABELS)"), labels.index("PARTNER (LABELS)")
-        periods = [_text(v) for v in header[2:]]
-        while periods and not periods[-1]:
-            periods.pop()
-        if not periods:
-            raise _layout_error(path, sheet, "the TIME row has no periods")
-        n = len(periods)
-        cols = [_col(2 + j) for j in range(n)]
-        prefix = f"{name_of} '{sheet}'!"
-        for r in range(labels_at + 1, len(rows)):
-            row = rows[r]
-            if len(row) < 2 or (not _text(row[0]) and not _text(row[1])):
-                break  # the table ends at the first empty row ("Special value" notes follow)
-            cells = list(row[2:2 + n]) + [""] * max(0, n - len(row) + 2)
-            raw["locator"].extend([f"{prefix}{c}{r + 1}" for c in cols])
-            raw["reporter"].extend([_text(row[ri])] * n)
-            raw["partner"].extend([_text(row[pi])] * n)
-            raw["flow"].extend([flow] * n)
-            raw["product"].extend([code] * n)
-            raw["period"].extend(periods)
-            raw["currency"].extend([currency] * n)
-            raw["value"].extend([_cell(v) for v in cells])
+        tables.append(_sheet_table(path, sheet, rows))
         if progress:
             progress(done, len(data))
-    meta = Meta(id=source_id, kind="eurostat-xlsx", path=str(path), title=title or f"Eurostat spreadsheet {name_of}",
+    meta = Meta(id=source_id, kind="eurostat-xlsx", path=str(path), title=title or f"Eurostat spreadsheet {path.name}",
                 publisher="Eurostat", licence="Eurostat reuse policy (attribution)", url=None)
-    con = connect()
-    try:
-        con.register("raw_batch", raw_table(raw))
-        con.execute("CREATE TABLE raw AS SELECT * FROM raw_batch")
+    raw = pa.concat_tables(tables)
+    raw = raw.add_column(1, "seq", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
+    with staging(con) as con:
+        con.register("raw_batch", raw.select(RAW_COLUMNS))
+        con.execute("CREATE OR REPLACE TABLE raw AS SELECT * FROM raw_batch")
         con.unregister("raw_batch")
         return normalise_raw(con, meta)
-    finally:
-        con.close()
+
+
+def _sheet_table(path: Path, sheet: str, rows: list[list]) -> pa.Table:
+    """One data sheet as raw rows (RAW_COLUMNS but seq): a row per value cell, data row by data row."""
+    where = {label: _find(rows, label) for label in ("PRODUCT", "FLOW", "INDICATORS", "TIME")}
+    for label, row in where.items():
+        if row is None:
+            raise _layout_error(path, sheet, f"no {label} row in the first 30 rows")
+    product_cell = next((_text(v) for v in rows[where["PRODUCT"]][1:] if _text(v)), "")
+    m = _CODE.search(product_cell)
+    if not m:
+        raise _layout_error(path, sheet, f"the PRODUCT row gives no code in brackets ('{product_cell[:60]}')")
+    flow = next((_text(v) for v in rows[where["FLOW"]][1:] if _text(v)), "")
+    indicator = next((_text(v) for v in rows[where["INDICATORS"]][1:] if _text(v)), "").upper()
+    if not indicator.startswith("VALUE_IN_EURO"):
+        raise _layout_error(path, sheet, f"INDICATORS is '{excerpt(indicator)}'; export the values (VALUE_IN_EUROS)")
+    labels_at = _find(rows, "REPORTER (LABELS)") or _find(rows, "PARTNER (LABELS)")
+    if labels_at is None:
+        raise _layout_error(path, sheet, "no 'REPORTER (Labels)' / 'PARTNER (Labels)' row")
+    labels = [_text(v).upper() for v in rows[labels_at][:2]]
+    if sorted(labels) != ["PARTNER (LABELS)", "REPORTER (LABELS)"]:
+        raise _layout_error(path, sheet, f"the label row names {excerpt(labels, 80)}, not REPORTER and PARTNER")
+    ri, pi = labels.index("REPORTER (LABELS)"), labels.index("PARTNER (LABELS)")
+    periods = [_text(v) for v in rows[where["TIME"]][2:]]
+    while periods and not periods[-1]:
+        periods.pop()
+    if not periods:
+        raise _layout_error(path, sheet, "the TIME row has no periods")
+    n = len(periods)
+    numbers, reporters, partners, values = [], [], [], []
+    for r in range(labels_at + 1, len(rows)):
+        row = rows[r]
+        if len(row) < 2 or (not _text(row[0]) and not _text(row[1])):
+            break  # the table ends at the first empty row ("Special value" notes follow)
+        cells = row[2:2 + n]
+        if len(cells) < n:
+            cells = cells + [""] * (n - len(cells))
+        numbers.append(str(r + 1))
+        reporters.append(_text(row[ri]))
+        partners.append(_text(row[pi]))
+        values.extend(cells if cells.count(":") == n else [_value_text(v) for v in cells])
+    size = len(numbers) * n
+    of_row = pa.array(np.repeat(np.arange(len(numbers), dtype=np.int32), n))
+    of_col = pa.array(np.tile(np.arange(n, dtype=np.int32), len(numbers)))
+    first = pa.array(np.zeros(size, dtype=np.int32))
+
+    def repeated(texts: list[str], indices: pa.Array) -> pa.DictionaryArray:  # DuckDB reads it as VARCHAR
+        return pa.DictionaryArray.from_arrays(indices, pa.array(texts, pa.string()))
+
+    return pa.table({
+        "locator": pc.binary_join_element_wise(f"{path.name} '{sheet}'!", pa.array([_col(2 + j) for j in range(n)]).take(of_col),
+                                               pa.array(numbers, pa.string()).take(of_row), ""),
+        "reporter": repeated(reporters, of_row), "partner": repeated(partners, of_row), "flow": repeated([flow], first),
+        "product": repeated([m[1]], first), "period": repeated(periods, of_col), "value": pa.array(values, pa.string()),
+        "currency": repeated(["EUR"], first),
+        "quantity": pa.nulls(size, pa.string()), "unit": pa.nulls(size, pa.string())})
