@@ -88,3 +88,11 @@ def test_bad_eto_input_is_one_line_and_leaves_the_store(eto_db, tmp_path, mutate
 def test_import_needs_a_store(tmp_path):
     folder = need_shared("data", "eto")
     assert_user_error(run_cli("import", "eto", str(folder), db=tmp_path / "none.duckdb"), "no store here")
+
+
+def test_countries_the_import_adds_have_their_chinese_name(eto_db):
+    """A country only ETO names (the Netherlands) is said in Chinese as Taiwan writes it
+    (CLDR), not by its English name on a zh-TW page."""
+    with Store(eto_db) as s:
+        row = s.con.execute("SELECT label_en, label_zh FROM entities WHERE id = 'country-nl'").fetchone()
+    assert row == ("Netherlands", "荷蘭")

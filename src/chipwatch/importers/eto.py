@@ -80,6 +80,13 @@ def _evidence(name: str, line: int, printed: str) -> Evidence:
     return Evidence(source=SOURCE_ID, locator=f"{name} line {line}", quote=printed)
 
 
+def _cldr_zh(alpha2: str) -> str | None:
+    """A country's name in Traditional Chinese as Taiwan writes it (CLDR, through Babel)."""
+    from babel import Locale
+
+    return Locale.parse("zh_Hant_TW").territories.get(alpha2)
+
+
 def _country_id(code: str, known_countries: dict[str, str], entities: dict[str, Entity]) -> str | None:
     """The entity id of a country given as an ISO code (alpha-2 or -3), created if new."""
     territory = territories.lookup_territory(code) if code else None
@@ -89,7 +96,10 @@ def _country_id(code: str, known_countries: dict[str, str], entities: dict[str, 
     if alpha2 in known_countries:
         return known_countries[alpha2]
     eid = f"country-{alpha2.lower()}"
-    entities.setdefault(eid, Entity(id=eid, type="country", country=alpha2, names={"en": territory.name}))
+    names = {"en": territory.name}
+    if zh := _cldr_zh(alpha2):
+        names["zh-Hant"] = zh
+    entities.setdefault(eid, Entity(id=eid, type="country", country=alpha2, names=names))
     known_countries[alpha2] = eid
     return eid
 
