@@ -71,7 +71,7 @@ def test_list_show_accept_edit_reject(queued):
         assert {x["source"] for x in listing["candidates"]} == {"fx-zh", "fx-en", "fx-ru"}
         assert c.get("/review.json?state=bogus").status_code == 400
         html = c.get("/review?lang=zh-TW").text
-        assert "待審查" in html and '<q lang="' in html
+        assert "待審查" in html and "<q lang=\"" in html and "米克朗" in html and "65–250 奈米" in html  # names, values in words
 
         cid = candidate(c, "fx-zh", "process_range")  # 65–250 nm against the dataset's 90–180 nm
         shown = c.get(f"/review/{cid}.json").json()

@@ -63,15 +63,29 @@ def queue(request: Request, state: str | None) -> dict:
     if state and state not in STATES:
         raise ChipwatchError(f"state={state!r}: use one of {', '.join(STATES)}")
     rows, counts = [], dict.fromkeys(STATES, 0)
+    lang = pages.lang_of(request)
     for root in datasets(request):
         for item in items(root):
             for c in item.candidates:
                 counts[c.state] += 1
                 if state in (None, c.state):
-                    rows.append({**c.to_dict(), "dataset": root.name, "source_title": item.source.get("title"),
-                                 "source_lang": item.source.get("language") or "und"})
+                    rows.append(said(request, {**c.to_dict(), "dataset": root.name, "source_title": item.source.get("title"),
+                                               "source_lang": item.source.get("language") or "und"}, lang))
     return {"candidates": rows, "counts": counts, "state": state, "states": list(STATES),
             "datasets": [str(p) for p in datasets(request)]}
+
+
+def said(request: Request, c: dict, lang: str) -> dict:
+    """A candidate with what a reader sees: its entities by name (those the store knows), its
+    predicate's short label, its value per locale with its unit in words."""
+    from chipwatch.server import views
+
+    names = views.names_of(request.app.state.chipwatch.cw, lang)
+    c["subject_name"] = names.get(c["subject"], c["subject"])
+    c["object_name"] = names.get(c["object"], c["object"]) if c.get("object") else None
+    c["predicate_label"] = views.predicate_label(c["predicate"], lang)
+    c["value_shown"] = views.value_text({"value": c.get("value"), "unit": c.get("unit")}, lang)
+    return c
 
 
 def answer(request: Request, template: str, data: dict, twin: bool, title: str = "", status: int = 200) -> Response:
@@ -138,8 +152,8 @@ def router() -> APIRouter:
 
         root = dataset_of(request, candidate_id)
         item, _ = find(root, candidate_id)
-        data = {**describe(root, candidate_id), "dataset": str(root), "done": done, "fields": list(FIELDS),
-                "source_lang": item.source.get("language") or "und"}
+        data = said(request, {**describe(root, candidate_id), "dataset": str(root), "done": done, "fields": list(FIELDS),
+                              "source_lang": item.source.get("language") or "und"}, pages.lang_of(request))
         data["value_text"] = "" if data.get("value") is None else (
             f"{data['value']['min']}-{data['value']['max']}" if isinstance(data["value"], dict) else str(data["value"]))
         return answer(request, "review_item.html", data, twin, candidate_id)
