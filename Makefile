@@ -28,7 +28,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 run: $(STAMP)
-	$(BIN)/chipwatch --db $(DB) build datasets/russia datasets/reference
+	$(BIN)/chipwatch --db $(DB) build datasets/russia datasets/reference datasets/sources-2022-2024
 	$(BIN)/chipwatch --db $(DB) summary
 	$(BIN)/chipwatch --db $(DB) serve --host $(HOST) --port $(PORT)
 

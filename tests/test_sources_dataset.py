@@ -64,14 +64,11 @@ def test_it_builds_together_with_the_bundled_datasets(tmp_path):
     from chipwatch.store.read import Store
 
     db = tmp_path / "cw.duckdb"
-    try:
-        build_store([REPO / "datasets" / "russia", REPO / "datasets" / "reference", SOURCES], db)
-    except ChipwatchError as exc:
-        problems = getattr(exc, "problems", [])
-        if problems and all("unknown entity" in str(p) for p in problems):
-            pytest.xfail("store/build.py validates each dataset alone: it must take the entities of the datasets "
-                         "built before it as known (Validator(known=...)); requested in issue 15's report")
-        raise
+    with pytest.raises(ChipwatchError, match="builds on 'russia'.*list .*russia before it"):
+        build_store([SOURCES, REPO / "datasets" / "russia"], db)
+    assert not db.exists()
+    build_store([REPO / "datasets" / "russia", REPO / "datasets" / "reference", SOURCES], db)
     with Store(db) as store:
         got = store.con.execute("SELECT count(*) FROM claims WHERE dataset = 'sources-2022-2024'").fetchone()[0]
-    assert got == len(load_dataset(SOURCES, claims=True).claims)
+        held = store.con.execute("SELECT count(*) FROM sources WHERE dataset = 'sources-2022-2024'").fetchone()[0]
+    assert got == len(load_dataset(SOURCES, claims=True).claims) and held == len(load_dataset(SOURCES).sources)

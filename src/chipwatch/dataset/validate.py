@@ -90,7 +90,7 @@ class Validator:
         return False
 
     def _held(self, sid: str, relative: str, sha: str | None):
-        got = held_text(self.shared, relative)
+        got = held_text(self.ds.root, relative) or held_text(self.shared, relative)  # the dataset's own texts, then shared
         if got is None:
             if relative not in self._missing_held:
                 self._missing_held.add(relative)

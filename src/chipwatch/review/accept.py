@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from chipwatch.dataset import load_dataset
+from chipwatch.dataset import Validator, load_dataset
 from chipwatch.dataset.held import find_shared, squash
 from chipwatch.errors import ChipwatchError
 from chipwatch.ingest.pipeline import Candidate, slug
@@ -23,7 +23,7 @@ from chipwatch.model.records import Claim, Entity, Source
 from chipwatch.review.conflicts import Disagreement, disagreements
 from chipwatch.review.files import appended, write_all
 from chipwatch.review.queue import Item, find
-from chipwatch.review.together import TogetherValidator, known_entities, with_datasets
+from chipwatch.review.together import known_entities, with_datasets
 
 EDITABLE = ("subject", "predicate", "object", "value", "unit", "valid_from", "status", "qualifiers")
 
@@ -64,7 +64,7 @@ def _held(ds_root: Path, item: Item) -> tuple[Path, str, str]:
     return target, f"{HELD_DIR}/{target.name}", hashlib.sha256(data).hexdigest()
 
 
-def _problems(v: TogetherValidator) -> str:
+def _problems(v: Validator) -> str:
     return "; ".join(p.message for p in v.report.problems[:3])
 
 
@@ -107,7 +107,7 @@ def accept(dataset: Path, candidate_id: str, chapter: str = "ingested", create_e
         write_all({text_target: item.text_path.read_text(encoding="utf-8")})
     try:
         check = replace(ds, sources=[*ds.sources, *([source] if source_new else [])], entities=[*ds.entities, *ents])
-        v = TogetherValidator(check, shared=find_shared(root), known=known)
+        v = Validator(check, shared=find_shared(root), known=known)
         if source_new:
             v.source(source)
         for e in ents:

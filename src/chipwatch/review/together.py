@@ -1,13 +1,14 @@
 """Datasets built together: a dataset of second sources names the entities of the dataset it
 builds on (`builds_on: [russia]` in its dataset.yaml, the sibling folders of those names), and
-holds its texts in its own folder (`held: texts/<source>.txt`, relative to the dataset)."""
+holds its texts in its own folder (`held: texts/<source>.txt`, relative to the dataset; the
+validator looks there before the shared folder)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from chipwatch.dataset import Dataset, Validator, load_dataset
-from chipwatch.dataset.held import find_shared, held_text
+from chipwatch.dataset.held import find_shared
 from chipwatch.dataset.validate import ValidationReport
 from chipwatch.errors import ChipwatchError
 from chipwatch.model.records import Entity
@@ -50,25 +51,12 @@ def known_entities(datasets: list[Path]) -> dict[str, Entity]:
     return out
 
 
-class TogetherValidator(Validator):
-    """A validator that finds held texts in the dataset's own folder before the shared one."""
-
-    def _held(self, sid: str, relative: str, sha: str | None):
-        if held_text(self.ds.root, relative) is None:
-            return super()._held(sid, relative, sha)
-        saved, self.shared = self.shared, self.ds.root
-        try:
-            return super()._held(sid, relative, sha)
-        finally:
-            self.shared = saved
-
-
 def validate_together(dataset: Path, extra: list[Path] | None = None) -> tuple[Dataset, ValidationReport]:
     """Validate a dataset against the entities of the datasets it is built with, its quotes
     checked against the texts it holds and the shared ones."""
     ds = load_dataset(dataset)
     known = known_entities(with_datasets(dataset, extra))
-    v = TogetherValidator(ds, shared=find_shared(ds.root), known=known).header()
+    v = Validator(ds, shared=find_shared(ds.root), known=known).header()
     for _, batch in ds.iter_claims():
         v.claims(batch)
     return ds, v.finish()

@@ -49,6 +49,16 @@ def _check_target(db: Path) -> None:
         raise ChipwatchError(f"{db}: folder {db.parent} does not exist; create it or choose another --db path")
 
 
+def _check_order(datasets: list) -> None:
+    """Each dataset that builds on others (`builds_on` in its dataset.yaml) comes after them."""
+    for i, ds in enumerate(datasets):
+        before = {d.root.resolve().name for d in datasets[:i]}
+        for name in ds.meta.get("builds_on") or []:
+            if name not in before:
+                raise ChipwatchError(f"{ds.root}: builds on '{name}' (dataset.yaml builds_on); "
+                                     f"list {ds.root.parent / name} before it")
+
+
 def build_store(dataset_dirs: list[str | Path], db: str | Path, shared: Path | None = None) -> dict[str, int]:
     """Validate the datasets and, only if they are clean, write the store atomically.
     Returns row counts per table."""
@@ -57,7 +67,10 @@ def build_store(dataset_dirs: list[str | Path], db: str | Path, shared: Path | N
     with no_gc():
         datasets = [load_dataset(d, claims=False) for d in dataset_dirs]
         seen: set[str] = set()
-        validators = [Validator(ds, shared=shared or find_shared(ds.root), seen_claims=seen).header() for ds in datasets]
+        _check_order(datasets)
+        validators = [Validator(ds, shared=shared or find_shared(ds.root), seen_claims=seen,
+                                known={e.id: e for d in datasets[:i] for e in d.entities}).header()
+                      for i, ds in enumerate(datasets)]  # a dataset may name the entities of those listed before it
         problems = [p for v in validators for p in v.report.problems] + _cross_dataset_duplicates(datasets)
         counts = dict.fromkeys(COLUMNS, 0)
         with new_file(db) as tmp:
