@@ -45,7 +45,7 @@ class Source(_Record):
     language: Lang
     kind: Literal["article", "news", "press_release", "report", "note", "list", "dataset", "book", "web"]
     url: str | None = None
-    held: str | None = Field(None, description="path of a text we hold, relative to the shared folder")
+    held: str | None = Field(None, description="path of a text we hold, relative to the dataset folder (texts/ID.txt) or else to the shared folder (seeds/…)")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
     cited_in: CitedIn | None = None
     licence: str | None = None
