@@ -624,7 +624,7 @@ def solve(tpl: Template, batch: Batch, threads: int | None = None, method: str |
     `method="draws"` (the default) solves each draw as its own LP with HiGHS — the solver
     linprog runs — through one HiGHS instance per run of CHUNK draws, each draw started from
     the previous one's optimal basis. `method="blocks"` is the former way: CHUNK draws as one
-    block-diagonal LP through linprog (about 1.6 times slower; kept to check against). Both
+    block-diagonal LP through linprog (about 1.4 times the processor time; kept to check against). Both
     give an optimal solution of every draw; where a draw has several optimal plans they may
     pick different ones. HiGHS holds the GIL, so the workers are forked processes (where the
     platform forks; one process elsewhere); a worker gets whole runs of CHUNK draws, so the
