@@ -30,11 +30,7 @@ URL = re.compile(r"https?://\S+")
 SKIP_TAGS = {"script", "style", "code", "pre", "svg", "kbd", "samp", "q", "blockquote", "title"}
 ATTRS = ("title", "placeholder", "aria-label", "alt")
 # Where English may still come from while its producer is converted (module -> phrases in it)
-ALLOWED: dict[str, tuple[str, ...]] = {
-    # consistency findings name sources and organisations as plain text inside their sentence
-    # (出自US Treasury OFAC…), where a page cannot mark them as English
-    "chipwatch.analysis.check": ("US Treasury OFAC", "The Tech Report", "Hangyang Group (Hangzhou Oxygen"),
-}
+ALLOWED: dict[str, tuple[str, ...]] = {}  # empty: every producer the crawled pages show has landed
 
 
 class Texts(HTMLParser):
@@ -194,3 +190,18 @@ def test_zh_pages_have_no_english_sentences(crawled):
 ])
 def test_the_checker_reads_lang_attributes(html, runs):
     assert english_runs(html) == runs
+
+
+def test_names_inside_a_generated_sentence_are_marked():
+    """A sentence's proper names in another script (a plain-text value, a Name without a
+    Chinese form) are marked with their language; Chinese names and the sentence are not."""
+    from chipwatch.i18n.message import Msg, Name
+    from chipwatch.server.wording import names_in, with_names
+
+    msg = Msg("ui.trade.mirror", reporter=Name("Kazakhstan", "哈薩克"), partner="US Treasury OFAC")
+    names = names_in(msg, "zh-TW")
+    assert names == ["US Treasury OFAC"]
+    html = str(with_names(msg.text("zh-TW"), names, "zh-TW"))
+    assert '<span lang="en" translate="no">US Treasury OFAC</span>' in html and "哈薩克" in html
+    assert english_runs(f'<p lang="zh-Hant-TW">{html}</p>') == []
+    assert names_in(msg, "en") == [] and str(with_names("a < b", [], "en")) == "a &lt; b"

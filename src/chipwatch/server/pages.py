@@ -55,6 +55,7 @@ env.filters["foreign"] = _in_lang(lambda v, lang, known=None, tag="span": wordin
 env.filters["said"] = _in_lang(lambda v, lang, field="text": wording.said(v, field, lang))
 env.filters["short"] = wording.short
 env.filters["lang_attr"] = _in_lang(wording.lang_attr)
+env.filters["with_names"] = _in_lang(lambda v, lang, names=None: wording.with_names(v, names, lang))
 env.filters["tojson_pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=1)
 
 

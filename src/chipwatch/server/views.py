@@ -277,6 +277,7 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25, 
     def sentences(f, d: dict) -> dict:
         """The finding's sentence and reason in `lang` beside the module's English fields."""
         d["text"] = wording.said(f, "sentence", lang)
+        d["names"] = wording.names_in([getattr(f, "msg", None), getattr(f, "reason_msg", None)], lang)
         d["reason_text"] = wording.said(f, "reason", lang, msg="reason_msg") if hasattr(f, "reason") else None
         return d
 
@@ -294,7 +295,8 @@ def analysis(cw: Chipwatch, lang: str, as_of: str | None = None, top: int = 25, 
         "next_offset": offset + top if offset + top < matching else None,
         "previous_offset": max(offset - top, 0) if offset else None,
         "gap": gaps, "gap_error": gap_error,
-        "check": [{**f.to_dict(), "text": wording.said(f, "message", lang)} for f in check(cw.store, "info")],
+        "check": [{**f.to_dict(), "text": wording.said(f, "message", lang), "names": wording.names_in(getattr(f, "msg", None), lang)}
+                  for f in check(cw.store, "info")],
     })
 
 

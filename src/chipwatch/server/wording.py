@@ -32,6 +32,41 @@ def said(x: Any, field: str = "text", lang: str = "en", msg: str = "msg") -> str
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’.-]*(?:[\s,;:()/&+–-]+[A-Za-z][A-Za-z'’.-]*){2,}")
 
 
+def names_in(x: Any, lang: str) -> list[str]:
+    """The proper names and plain-text values a sentence (`Msg`) is made of, as said in `lang`,
+    those written in another script than the page's: what its page marks with their `lang`."""
+    from chipwatch.i18n.message import Msg, Name
+
+    page = "zh" if norm_lang(lang) == "zh-TW" else "en"
+    found: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, Msg):
+            for w in v.values.values():
+                walk(w)
+        elif isinstance(v, (list, tuple)):
+            for w in v:
+                walk(w)
+        elif isinstance(v, (Name, str)):
+            text = say(v, lang)
+            if text and script_of(text) not in (None, page) and text not in found:
+                found.append(text)
+        elif isinstance(getattr(v, "items", None), (list, tuple)):  # a list said as one (analysis Listed, Joined)
+            walk(v.items)
+
+    walk(x)
+    return found
+
+
+def with_names(text: Any, names: list[str] | None, lang: str) -> Markup:
+    """`text` escaped, each of `names` in it wrapped as a proper name in its own language."""
+    out = escape("" if text is None else str(text))
+    if not names:
+        return out
+    pattern = re.compile("|".join(re.escape(str(escape(n))) for n in sorted(names, key=len, reverse=True)))
+    return Markup(pattern.sub(lambda m: str(marked(Markup(m.group(0)).unescape(), lang, name=True)), str(out)))
+
+
 def script_of(text: str) -> str | None:
     """The language a text is written in, by its script: 'en' for English words (three in a
     row, even with a Chinese gloss inside), 'zh' (CJK), 'ru' (Cyrillic), 'en' (Latin letters),
