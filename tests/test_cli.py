@@ -66,3 +66,40 @@ def test_summary_is_what_make_run_prints(russia_db):
 def test_help_works_without_a_store(tmp_path):
     r = run_cli("--help", cwd=tmp_path)
     assert r.code == 0 and "build" in r.out and "export" in r.out
+
+
+def _latin_run(text: str, allowed: set[str]) -> list[str]:
+    """Runs of three or more Latin words in a row (words, not hyphenated ids), after taking out
+    proper names in `allowed`."""
+    import re
+
+    for name in sorted(allowed, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return re.findall(r"(?<![\w-])[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}(?![\w-])", text)  # claim ids are codes
+
+
+def test_lang_says_findings_checks_gaps_and_dependencies_in_traditional_chinese(reference_db):
+    """`chipwatch --lang zh-TW …` (or CHIPWATCH_LANG) writes the analysis in Chinese: sentences,
+    kinds, severities and column heads; the JSON carries the same sentences; English stays the default."""
+    r = run_cli("--lang", "zh-TW", "chokepoints", "--top", "5", db=reference_db)
+    assert r.code == 0, r
+    assert "類別" in r.out and "發現" in r.out and ("網路樞紐" in r.out or "單一來源" in r.out)
+    j = run_cli("check", "--json", db=reference_db, env={"CHIPWATCH_LANG": "zh-TW"})
+    found = json.loads(j.out)
+    assert found and all(f["msg"] and f["severity_label"] in ("錯誤", "警告", "提示") for f in found)
+    assert any("尼托爾" in f["msg"] for f in found)
+    g = run_cli("--lang", "zh-TW", "gap", "--json", db=reference_db)
+    gaps = json.loads(g.out)
+    assert gaps and all("奈米" in x["msg"] or x["kind"] != "node" for x in gaps)
+    d = run_cli("--lang", "zh-TW", "dependencies", db=reference_db)
+    assert d.code == 0 and "俄羅斯對中國的依賴" in d.out and "階段" in d.out, d
+    for out in (r.out, d.out):
+        assert not _latin_run(out, {"Baikal-M", "Elbrus-16S", "LONGi Green Energy"}), out
+    en = run_cli("chokepoints", "--top", "5", db=reference_db)
+    assert "kind" in en.out and "類別" not in en.out
+
+
+def test_an_unknown_language_is_one_line(reference_db):
+    from conftest import assert_user_error
+
+    assert_user_error(run_cli("--lang", "fr", "check", db=reference_db), "language 'fr'", "en or zh-TW")

@@ -51,7 +51,7 @@ def test_unknown_country_is_one_line(cw, russia_db):
 
 def test_cli_dependencies(russia_db):
     r = run_cli("dependencies", "--country", "RU", "--on", "CN", "--by", "stage", db=russia_db)
-    assert r.code == 0 and "materials" in r.out and "NAURA" in r.out and "RU on CN as of 2024" in r.out, r
+    assert r.code == 0 and "materials" in r.out and "NAURA" in r.out and "Russia on China as of 2024: " in r.out, r
     data = json.loads(run_cli("dependencies", "--on", "CN", "--json", db=russia_db).out)
     assert data["as_of"] == "2024" and any(x["item"] == "polysilicon" for x in data["lines"])
 

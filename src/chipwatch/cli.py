@@ -23,6 +23,7 @@ WithDatasets = Annotated[list[Path] | None, typer.Option("--with", help="a datas
 
 class State:
     db: Path | None = None
+    lang: str = "en"
 
 
 def _db() -> Path | None:
@@ -42,8 +43,13 @@ def _json(data) -> None:
 @app.callback()
 def _main(db: Annotated[Path | None, typer.Option("--db", envvar="CHIPWATCH_DB", help="store file (default chipwatch.duckdb)")] = None,
           no_wait: Annotated[bool, typer.Option("--no-wait", help="a command that changes the store fails at once "
-                                                "if another is changing it, instead of waiting")] = False) -> None:
-    State.db = db
+                                                "if another is changing it, instead of waiting")] = False,
+          lang: Annotated[str, typer.Option("--lang", envvar="CHIPWATCH_LANG",
+                                            help="language of findings, checks, gaps, dependencies and scenario "
+                                                 "results: en or zh-TW")] = "en") -> None:
+    from chipwatch.i18n import norm_lang
+
+    State.db, State.lang = db, norm_lang(lang)
     if no_wait:
         from chipwatch.store.lock import set_wait
 
@@ -244,7 +250,7 @@ def trace(product: Annotated[str, typer.Argument(help="a product: id or name (El
     from chipwatch.analysis.trace import trace as run
 
     with _open() as cw:
-        result = run(cw.store, cw.resolve(product), as_of, detail)
+        result = run(cw.store, cw.resolve(product), as_of, detail, lang=State.lang)
     if json_:
         _json(result)
         return
@@ -271,14 +277,16 @@ def chokepoints(as_of: AsOf = None, json_: AsJson = False,
         findings = run(cw.store, as_of, home=home.upper())
     page, total = select(findings, kind, grep, sort, offset, top)
     if json_:
-        _json([f.to_dict() for f in page])
+        _json([f.to_dict(State.lang) for f in page])
         return
     from chipwatch.render import findings_table
 
-    out.print(findings_table(page))
-    shown = f"{offset + 1}–{offset + len(page)}" if page else "none"
-    out.print(f"as of {as_of}: findings {shown} of {total} matching ({len(findings)} in all; --offset and --top page on); "
-              "rank = concentration × certainty × reach × relevance (see the reason column)")
+    out.print(findings_table(page, State.lang))
+    from chipwatch.i18n import t
+
+    shown = f"{offset + 1}–{offset + len(page)}" if page else t("cli.none", State.lang)
+    out.print(t("cli.chokepoints.footer", State.lang, as_of=as_of, shown=shown, total=total, all=len(findings)),
+              markup=False)
 
 
 @app.command()
@@ -292,12 +300,15 @@ def gap(as_of: AsOf = None, json_: AsJson = False,
         as_of = default_as_of(cw.store, as_of)
         gaps = run(cw.store, as_of, country.upper())
     if json_:
-        _json([g.to_dict() for g in gaps])
+        _json([g.to_dict(State.lang) for g in gaps])
         return
     from chipwatch.render import gap_table
 
-    out.print(gap_table(gaps))
-    out.print(f"{country.upper()}'s own fabs and materials as of {as_of}; foreign fabs making its products are suppliers",
+    out.print(gap_table(gaps, State.lang))
+    from chipwatch.analysis.wording import country as country_name
+    from chipwatch.i18n import t
+
+    out.print(t("cli.gap.footer", State.lang, country=country_name(country.upper()).text(State.lang), as_of=as_of),
               markup=False)
 
 
@@ -314,17 +325,18 @@ def dependencies(country: Annotated[str, typer.Option(help="whose dependencies (
         raise ChipwatchError(f"--by {by}: only 'stage' is known (or leave it out for one table)")
     with _open() as cw:
         period, lines = run(cw.store, country, on, as_of)
-        items = with_evidence(cw.store, lines)
+        items = with_evidence(cw.store, lines, State.lang)
         labels = cw.store.labels()
     if json_:
         _json({"country": country.upper(), "on": on.upper(), "as_of": period, "lines": items})
         return
     from chipwatch.render import dependencies_tables
 
-    for t in dependencies_tables(items, labels, by == "stage"):
+    for t in dependencies_tables(items, labels, by == "stage", State.lang):
         out.print(t)
-    out.print(f"{country.upper()} on {on.upper()} as of {period}: {len(items)} line(s), "
-              f"{sum(len(x['claims']) for x in items)} claim(s)", markup=False)
+    from chipwatch.analysis.dependencies import summary
+
+    out.print(summary(country, on, period, lines).text(State.lang), markup=False)
 
 
 @app.command()
@@ -336,13 +348,15 @@ def check(json_: AsJson = False,
     with _open() as cw:
         findings = run(cw.store, severity)
     if json_:
-        _json([f.to_dict() for f in findings])
+        _json([f.to_dict(State.lang) for f in findings])
         return
     from chipwatch.render import check_table
 
-    out.print(check_table(findings))
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    out.print(", ".join(f"{n} {s}(s)" for s, n in counts.items()))
+    out.print(check_table(findings, State.lang))
+    from chipwatch.i18n import t
+
+    out.print(t("cli.check.footer", State.lang, **{s: sum(f.severity == s for f in findings)
+                                                   for s in ("error", "warning", "info")}))
 
 
 import_app = typer.Typer(help="Import data published by others into the store (kept across rebuilds).",
@@ -538,9 +552,11 @@ def scenario_run(name: Annotated[str, typer.Argument(help="a bundled scenario or
     with _open() as cw:
         result = run_scenario(cw, scenario, draws=draws, seed=seed)
     if json_:
-        _json(result)
+        from chipwatch.i18n.message import jsonable
+
+        _json(jsonable(result, State.lang))
         return
-    out.line(render_result(result))
+    out.line(render_result(result, State.lang, scenario))
 
 
 lists_app = typer.Typer(help="Sanctions lists: dated versions of OFAC, UN, BIS and FtM lists in the store.",

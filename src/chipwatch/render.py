@@ -241,42 +241,69 @@ def print_trace(console: Console, t: dict) -> None:
     console.print(root)
 
 
-def findings_table(findings) -> Table:
-    t = Table("#", "kind", "finding", "score", "why this rank", "claims")
+def _claims(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + (f" +{len(ids) - 3}" if len(ids) > 3 else "")
+
+
+def _header(lang: str, *keys: str) -> list[str]:
+    from chipwatch.i18n import t
+
+    return [t(f"cli.col.{k}", lang) for k in keys]
+
+
+def findings_table(findings, lang: str = "en") -> Table:
+    t = Table(*_header(lang, "rank", "kind", "finding", "score", "why_rank", "claims"))
     for f in findings:
-        t.add_row(str(f.rank), f.kind, f.sentence, f"{f.score:.2f}", f.reason,
-                  ", ".join(f.claims[:3]) + (f" +{len(f.claims) - 3}" if len(f.claims) > 3 else ""))
+        if lang == "en":
+            t.add_row(str(f.rank), f.kind, f.sentence, f"{f.score:.2f}", f.reason, _claims(f.claims))
+        else:
+            d = f.to_dict(lang)
+            t.add_row(str(f.rank), d["kind_label"], d["msg"], f"{f.score:.2f}", d["reason_msg"], _claims(f.claims))
     return t
 
 
-def gap_table(gaps) -> Table:
-    t = Table("kind", "who", "best", "leading edge", "years behind", "in plain words", "claims")
+def gap_table(gaps, lang: str = "en") -> Table:
+    t = Table(*_header(lang, "kind", "who", "best", "leading", "years_behind", "plain", "claims"))
     for g in gaps:
-        t.add_row(g.kind, g.label, g.best, g.leading, "" if g.years_behind is None else f"{g.years_behind:g}",
-                  g.sentence, ", ".join(g.claims + g.reference_claims))
+        years = "" if g.years_behind is None else f"{g.years_behind:g}"
+        if lang == "en":
+            t.add_row(g.kind, g.label, g.best, g.leading, years, g.sentence, ", ".join(g.claims + g.reference_claims))
+        else:
+            d = g.to_dict(lang)
+            t.add_row(d["kind_label"], d["name"], d["best_msg"], d["leading_msg"], years, d["msg"],
+                      ", ".join(g.claims + g.reference_claims))
     return t
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
 
-def check_table(findings) -> Table:
-    t = Table("severity", "kind", "finding", "claims")
+def check_table(findings, lang: str = "en") -> Table:
+    t = Table(*_header(lang, "severity", "kind", "finding", "claims"))
     for f in findings:
-        t.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), f.kind, f.message,
-                  ", ".join(f.claims[:3]) + (f" +{len(f.claims) - 3}" if len(f.claims) > 3 else ""))
+        d = f.to_dict(lang) if lang != "en" else {"severity_label": f.severity, "kind_label": f.kind, "msg": f.message}
+        t.add_row(Text(d["severity_label"], style=SEVERITY_STYLE.get(f.severity, "")), d["kind_label"], d["msg"],
+                  _claims(f.claims))
     return t
 
 
-def dependencies_tables(lines: list[dict], labels: dict, by_stage: bool) -> list[Table]:
-    """Dependency lines: one table, or one per stage; each line with its claims and statuses."""
+def dependencies_tables(lines: list[dict], labels: dict, by_stage: bool, lang: str = "en") -> list[Table]:
+    """Dependency lines: one table, or one per stage; each line with its claims and statuses
+    (in another language than English, each line as its sentence)."""
     def table(title: str | None) -> Table:
+        if lang != "en":
+            return Table(*_header(lang, *(() if by_stage else ("stage",)), "finding", "claims"), title=title,
+                         title_justify="left")
         cols = (() if by_stage else ("stage",)) + ("item", "from", "for", "status", "claims")
         return Table(*cols, title=title, title_justify="left")
 
     tables: dict[str, Table] = {}
     for x in lines:
-        t = tables.setdefault(x["stage"] if by_stage else "", table(x["stage"] if by_stage else None))
+        stage = x.get("stage_label", x["stage"]) if lang != "en" else x["stage"]
+        t = tables.setdefault(x["stage"] if by_stage else "", table(stage if by_stage else None))
+        if lang != "en":
+            t.add_row(*([] if by_stage else [stage]), x["msg"], ", ".join(x["claims"]))
+            continue
         cells = [labels.get(x["item"], x["item"]) if x["item"] else "(no item named)",
                  ", ".join(labels.get(p, p) for p in x["providers"]), ", ".join(labels.get(c, c) for c in x["consumers"]),
                  Text(", ".join(x["statuses"]), style=STATUS_STYLE.get(x["statuses"][0], "") if len(x["statuses"]) == 1 else ""),
