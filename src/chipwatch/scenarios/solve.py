@@ -780,14 +780,15 @@ def _changes(values: np.ndarray, rows: list[int], cols: list[int]) -> list[list[
     return out
 
 
+def _empty(tpl: Template, kk: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Room for kk draws' solutions: flows, row duals, column duals, and which were solved."""
+    return np.zeros((kk, tpl.n)), np.zeros((kk, tpl.m)), np.zeros((kk, tpl.n)), np.ones(kk, bool)
+
+
 def _solve_draws(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution:
     """Draws lo..hi one by one; each run of CHUNK draws (counted from draw 0) starts afresh."""
     lo0, hi0 = span
-    kk = hi0 - lo0
-    x = np.zeros((kk, tpl.n))
-    rd = np.zeros((kk, tpl.m))
-    ud = np.zeros((kk, tpl.n))
-    ok = np.ones(kk, bool)
+    x, rd, ud, ok = _empty(tpl, hi0 - lo0)
     chain = _Chain(tpl, batch, span)
     for i in range(lo0, hi0):
         if i % CHUNK == 0:
@@ -805,11 +806,7 @@ def _solve_draws(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution
 def _solve_span(tpl: Template, batch: Batch, span: tuple[int, int]) -> Solution:
     """Draws lo..hi, block by block."""
     lo0, hi0 = span
-    kk = hi0 - lo0
-    x = np.zeros((kk, tpl.n))
-    rd = np.zeros((kk, tpl.m))
-    ud = np.zeros((kk, tpl.n))
-    ok = np.ones(kk, bool)
+    x, rd, ud, ok = _empty(tpl, hi0 - lo0)
     for lo in range(lo0, hi0, CHUNK):
         hi = min(lo + CHUNK, hi0)
         res = _solve_block(tpl, batch, lo, hi)
