@@ -29,7 +29,10 @@ def names_of(cw: Chipwatch, lang: str) -> dict[str, str]:
 def source_titles(cw: Chipwatch) -> dict[str, str]:
     def compute() -> dict[str, str]:
         got = cw.store.con.execute("SELECT id, title, author, date FROM sources").fetchall()
-        return {i: ", ".join(x for x in (author, title, date) if x) for i, title, author, date in got}
+        def joined(*parts: str | None) -> str:  # a Chinese citation with the full-width comma
+            sep = "，" if wording.script_of(parts[1] or "") == "zh" else ", "
+            return sep.join(x for x in parts if x)
+        return {i: joined(author, title, date) for i, title, author, date in got}
     return cw.store.memo("source-titles", compute)
 
 
