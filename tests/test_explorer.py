@@ -75,6 +75,19 @@ def test_analysis_page_in_chinese(client):
     assert "瓶頸" in html and ("單一來源" in html or "網路中心性" in html) and "一致性檢查" in html
 
 
+def test_error_pages_speak_the_page_language(client):
+    r = client.get("/scenario?draws=999999&lang=zh-TW")
+    assert r.status_code == 422 and "參數格式不符" in r.text and "參數 draws 不得超過 5,000。" in r.text
+    assert "draws: give at most 5,000." in client.get("/scenario?draws=999999").text
+    assert "缺少必要參數 old。" in client.get("/lists/diff?lang=zh-TW").text
+    assert client.get("/scenario.json?draws=999999").json()["detail"][0]["type"] == "less_than_equal"  # JSON as before
+    nope = client.get("/no/such/page?lang=zh-TW")
+    assert nope.status_code == 404 and "找不到 /no/such/page 這個頁面。" in nope.text and "<title>404 找不到頁面 · " in nope.text
+    assert client.get("/entity/nobody.json?lang=zh-TW").json() == {"detail": "找不到代號為「nobody」的實體。"}
+    bad = client.get("/graph?status=bogus&lang=zh-TW").text  # a library's English detail, marked as English
+    assert "請求內容有誤" in bad and '<span lang="en">status' in bad
+
+
 def test_unknown_entity_is_a_404_page_and_a_json_error(client):
     r = client.get("/entity/nobody")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"] and "nobody" in r.text

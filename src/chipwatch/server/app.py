@@ -94,7 +94,7 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
         message = f"{where}: {first.get('msg', 'invalid')}" if where else "the request does not fit its schema"
         if wants_json(request):
             return JSONResponse({"detail": errors, "message": message}, status_code=422)
-        return pages.error_page(request, 422, message, False)
+        return pages.error_page(request, 422, invalid_param(first) or message, False)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):  # logged with its traceback by Starlette
@@ -126,6 +126,22 @@ def create_app(db: str | Path | None = None, allow_write: bool = False, token: s
     app.add_middleware(ResponseCache, state=st)
     app.add_middleware(BodyLimit, token=token if allow_write else None)
     return app
+
+
+PARAM_ERRORS = {"less_than_equal": "le", "greater_than_equal": "ge", "less_than": "lt", "greater_than": "gt",
+                "string_too_long": "max_length", "string_pattern_mismatch": "pattern", "int_parsing": None,
+                "float_parsing": None, "bool_parsing": None, "missing": None}
+
+
+def invalid_param(error: dict) -> Msg | None:
+    """A query parameter that does not fit, said in the page's language (the common kinds of
+    pydantic error: a bound, a length, a pattern, not a number, missing); None for others."""
+    kind, loc = error.get("type"), [str(x) for x in error.get("loc", ())]
+    if kind not in PARAM_ERRORS or len(loc) < 2 or loc[0] != "query":
+        return None
+    limit = PARAM_ERRORS[kind]
+    bound = (error.get("ctx") or {}).get(limit, "") if limit else ""
+    return Msg(f"error.param.{kind}", name=".".join(loc[1:]), limit=bound if isinstance(bound, (int, float)) else str(bound))
 
 
 def safe_error(error: dict) -> dict:
