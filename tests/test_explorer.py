@@ -127,6 +127,13 @@ def test_scenario_page_runs_and_edits(client):
     assert client.get("/scenario.json?draws=999999").status_code == 422
     r = client.post("/api/scenarios/run", json={"name": "smic-stops", "draws": 50, "seed": 2})
     assert r.status_code == 200 and r.json()["montecarlo"]["draws"] == 50
+
+    def msgs(x):  # every generated sentence in the result, wherever it sits
+        if isinstance(x, dict):
+            return [v for k, v in x.items() if k == "msg"] + [m for v in x.values() for m in msgs(v)]
+        return [m for v in x for m in msgs(v)] if isinstance(x, list) else []
+    said = msgs(r.json())
+    assert said and all(isinstance(m, str) and m for m in said)  # said in English, not {code, values}
     assert client.post("/api/scenarios/run", json={"name": "smic-stops", "draws": 50_000}).status_code == 422
 
 

@@ -205,7 +205,9 @@ def router(allow_write: bool) -> APIRouter:
         sc = load_scenario(body.name)
         if body.assumptions:
             sc = with_values(sc, body.assumptions)
-        return jsonable(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed))
+        from chipwatch.i18n.message import jsonable as said
+
+        return jsonable(said(run_scenario(st.cw, sc, draws=body.draws, seed=body.seed), "en"))  # sentences as English text
 
     @api.post("/screen", summary="Screen names (any script) against the imported lists", responses=M.ok(M.Screening))
     def screen_names(st: St, body: ScreenRequest):
