@@ -235,3 +235,33 @@ def test_a_case_is_a_hang_by_processor_time_not_by_a_busy_machine(tmp_path):
 def test_workers_share_the_cases_and_add_up_their_counts():
     stats = fuzzlib.run_parallel(fuzzlib.TARGETS["chpl"], 41, seed=3, workers=2)
     assert (stats.cases, stats.tracebacks, stats.hangs) == (41, 0, 0)
+
+
+def test_a_data_line_of_140000_fields_is_read_in_a_moment(tmp_path):
+    """Found by the fuzzer: DuckDB laid such a line out as 140,001 columns (about a minute)."""
+    path = _csv(tmp_path)
+    path.write_bytes(path.read_bytes() + b"x," * 140_000)
+    start = time.process_time()
+    parsed = csvfiles.eurostat_csv(path, "c")
+    assert time.process_time() - start < 5
+    assert parsed.rows == 4  # as without the line's extra fields
+    assert "STAT_PROCEDURE" not in parsed.flows.column_names
+
+
+def test_a_header_of_thousands_of_columns_is_one_line(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_bytes(b"REPORTER,PARTNER," + b"x," * 5_000 + b"\nAustria,Armenia\n")
+    with pytest.raises(ChipwatchError) as caught:
+        csvfiles.eurostat_csv(path, "c")
+    message = str(caught.value)
+    assert "\n" not in message and len(message) <= 300 and f"{path}:1: the header has 5,003 columns" in message
+
+
+def test_empty_and_repeated_header_names_read_as_before(tmp_path):
+    """Named by the header now (not by DuckDB's detection): an empty name and a name repeated
+    in another case still read, the first REPORTER column being the reporter."""
+    expected = csvfiles.eurostat_csv(_csv(tmp_path), "c").flows.column("reporter").to_pylist()
+    for name in (b"", b"Reporter"):
+        path = _csv(tmp_path)
+        path.write_bytes(path.read_bytes().replace(b"STAT_PROCEDURE", name, 1))
+        assert csvfiles.eurostat_csv(path, "c").flows.column("reporter").to_pylist() == expected

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -30,11 +31,41 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+MAX_COLUMNS = 1_000  # a trade CSV has a few dozen
+
+
+def _header(path: Path, delim: str) -> list[str] | None:
+    """The column names on the first line, unique (DuckDB's names are case-insensitive),
+    or None when that line cannot be read on its own (a quote left open, a stray CR)."""
+    with path.open("rb") as f:
+        text = f.readline(1 << 20).decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    if not text or text.count('"') % 2:
+        return None
+    try:
+        fields = next(csv.reader([text], delimiter=delim))
+    except csv.Error:
+        return None
+    if len(fields) > MAX_COLUMNS:
+        raise ChipwatchError(f"{path}:1: the header has {len(fields):,} columns; a trade CSV has a few dozen "
+                             f"(REPORTER, PARTNER, …) — is the delimiter '{delim}' right?")
+    names, seen = [], set()
+    for i, field in enumerate(fields, 1):
+        name = field.strip() or f"column{i}"
+        while name.lower() in seen:
+            name = f"{name}_{i}"
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
 def _load(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
-    """Read `path` into table `src` (text columns + `line`); returns normalised header -> column."""
+    """Read `path` into table `src` (text columns + `line`); returns normalised header -> column.
+    The columns are the header's: a data line with more fields cannot add columns (a line of
+    100,000 fields would take DuckDB minutes to lay out as a table)."""
     if not path.is_file():
         raise ChipwatchError(f"{path}: no such file")
-    head = path.read_bytes()[:4096]
+    with path.open("rb") as f:
+        head = f.read(4096)
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -42,13 +73,16 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
             raise ChipwatchError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     first = head.split(b"\n", 1)[0]
     delim = max((",", ";", "\t", "|"), key=lambda d: first.count(d.encode()))
-    read = """CREATE OR REPLACE TABLE src AS SELECT row_number() OVER () + 1 AS line, *
-              FROM read_csv(?, all_varchar = true, header = true, delim = ?, quote = '"', escape = '"'{})"""
+    names = _header(path, delim)
+    columns = ", auto_detect = false, columns = ?" if names else ""
+    params = [str(path), delim] + ([{n: "VARCHAR" for n in names}] if names else [])
+    read = f"""CREATE OR REPLACE TABLE src AS SELECT row_number() OVER () + 1 AS line, *
+              FROM read_csv(?, all_varchar = true, header = true, delim = ?, quote = '"', escape = '"'{columns}{{}})"""
     try:
         try:
-            con.execute(read.format(""), [str(path), delim])
+            con.execute(read.format(""), params)
         except duckdb.InvalidInputException:  # the strict parser rejects some valid quoting (Eurostat labels)
-            con.execute(read.format(", strict_mode = false"), [str(path), delim])
+            con.execute(read.format(", strict_mode = false"), params)
     except duckdb.Error as exc:
         raise ChipwatchError(f"{path}: not a readable CSV ({first_line(exc, 160)})") from None
     cols = [r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE src)").fetchall() if r[0] != "line"]
