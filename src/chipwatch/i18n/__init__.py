@@ -1,8 +1,11 @@
 """Labels in English and Traditional Chinese (zh-TW) for the explorer and the reports.
 
 UI strings live in this folder's YAML files (`key: {en: …, zh-TW: …}`), one file per part:
-`report.*` in report.yaml, everything else in ui.yaml (the explorer, screening's reasons). Types,
-statuses, tags and predicates take their labels from the model's vocabulary.
+`report.*` in report.yaml, `analysis.*` in analysis.yaml, …: a key lives in the file named by
+its first part when there is one, else in ui.yaml (the explorer's own keys are `ui.*` there).
+Adding a file `<part>.yaml` therefore claims every `<part>.*` key: ui.yaml may hold none of them
+(loading says which). Types, statuses, tags and predicates take their labels from the model's
+vocabulary; generated sentences are `message.Msg`s over these labels.
 """
 
 from __future__ import annotations
