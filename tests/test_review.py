@@ -14,8 +14,9 @@ from chipwatch.dataset import load_dataset, validate
 from chipwatch.errors import ChipwatchError
 from chipwatch.ingest import ingest
 from chipwatch.ingest.gazetteer import Gazetteer
-from chipwatch.review import accept, edit, find, items, queue_dir, reject
 from chipwatch.review import files as review_files
+from chipwatch.review.accept import accept, edit, reject
+from chipwatch.review.queue import find, items, queue_dir
 from chipwatch.review.show import describe, parse_value
 from chipwatch.review.together import validate_together
 

@@ -61,7 +61,7 @@ def test_the_review_page_needs_the_write_token(queued):
 
 
 def test_list_show_accept_edit_reject(queued):
-    from chipwatch.review import find
+    from chipwatch.review.queue import find
 
     root, db = queued
     bearer = {"Authorization": f"Bearer {TOKEN}"}

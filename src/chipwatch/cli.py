@@ -720,7 +720,7 @@ def review_list(dataset: ReviewDataset = None,
                 state: Annotated[str | None, typer.Option(help="pending, accepted or rejected (default: all)")] = None,
                 json_: AsJson = False) -> None:
     """Candidates in the queue."""
-    from chipwatch.review import items
+    from chipwatch.review.queue import items
 
     rows = [c for item in items(_target(dataset, "review list")) for c in item.candidates if state in (None, c.state)]
     if json_:
@@ -753,7 +753,7 @@ def review_accept(candidate: str, dataset: ReviewDataset = None,
                   disputed: Annotated[bool, typer.Option("--disputed", help="mark the claim disputed (sources disagree)")] = False,
                   with_: WithDatasets = None) -> None:
     """Write a candidate into the dataset as a claim (validated, quote checked)."""
-    from chipwatch.review import accept
+    from chipwatch.review.accept import accept
 
     dataset = _target(dataset, "review accept")
     claim, found = accept(dataset, candidate, chapter, create_entities, disputed, with_ or [])
@@ -788,7 +788,7 @@ def review_edit(candidate: str, dataset: ReviewDataset = None,
                 unit: str | None = None, status: str | None = None,
                 valid_from: Annotated[str | None, typer.Option("--valid-from")] = None) -> None:
     """Change what a pending candidate says (never its quote)."""
-    from chipwatch.review import edit
+    from chipwatch.review.accept import edit
     from chipwatch.review.show import parse_value
 
     changes = {k: v for k, v in {"subject": subject, "predicate": predicate, "object": object_, "unit": unit,
@@ -824,7 +824,7 @@ def review_add(source: Annotated[str, typer.Argument(help="a queued source's id"
 def review_reject(candidate: str, dataset: ReviewDataset = None,
                   reason: Annotated[str | None, typer.Option(help="why (kept in the queue)")] = None) -> None:
     """Reject a candidate (it stays in the queue, marked rejected)."""
-    from chipwatch.review import reject
+    from chipwatch.review.accept import reject
 
     reject(_target(dataset, "review reject"), candidate, reason)
     out.print(f"rejected {candidate}", markup=False, highlight=False)

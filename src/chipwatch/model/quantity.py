@@ -12,10 +12,12 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-
-import pint
+from typing import TYPE_CHECKING
 
 from chipwatch import yamldata
+
+if TYPE_CHECKING:
+    import pint  # imported when a unit is first parsed: a quarter second that most commands never need
 
 UNITS_FILE = Path(__file__).with_name("units.yaml")
 
@@ -27,6 +29,8 @@ def _units() -> dict:
 
 @cache
 def _registry() -> pint.UnitRegistry:
+    import pint
+
     reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     for line in _units()["definitions"]:
         reg.define(line)
@@ -92,6 +96,8 @@ def parse_unit(text: str) -> pint.Unit:
     expr = re.sub(r"(?<=\w) (?=[A-Za-z_])", " * ", expr)
     if not expr:
         return ureg.dimensionless
+    import pint
+
     try:
         return _registry().parse_units(expr)
     except (pint.UndefinedUnitError, pint.DefinitionSyntaxError, AttributeError, TypeError, ValueError) as exc:
@@ -129,6 +135,8 @@ def parse_quantity(text: str | int | float, unit: str | None = None) -> pint.Qua
 
 def same_quantity(a: pint.Quantity, b: pint.Quantity, rel: float = 1e-9) -> bool:
     """True when a and b have the same dimension and magnitude (after conversion)."""
+    import pint
+
     try:
         return math.isclose(a.to(b.units).magnitude, b.magnitude, rel_tol=rel)
     except pint.DimensionalityError:

@@ -1,6 +1,3 @@
-"""The review queue: candidates apart from accepted claims; accept, edit, reject."""
-
-from chipwatch.review.accept import accept, edit, reject
-from chipwatch.review.queue import find, items, queue_dir
-
-__all__ = ["accept", "edit", "find", "items", "queue_dir", "reject"]
+"""The review queue: candidates apart from accepted claims (`queue`: find, items, queue_dir);
+`accept`: accept, edit, reject; `conflicts`: sources that disagree. Nothing is imported here,
+so `show` and the entity page, which ask `conflicts` only, do not load the writing side."""

@@ -3,6 +3,7 @@ whose values, nodes or statuses differ, side by side."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from chipwatch.model.records import Claim
@@ -60,10 +61,15 @@ def same_value(a: Claim, b: Claim) -> bool:
         return True
     if not (a.unit and b.unit):
         return False
+    try:
+        pairs = list(zip(_bounds(a), _bounds(b), strict=True))
+    except (ValueError, TypeError):
+        return False
+    if a.unit == b.unit:  # one unit: the figures alone (no unit registry to load, a second of `show`)
+        return all(x == y or (x is not None and y is not None and math.isclose(x, y, rel_tol=1e-3)) for x, y in pairs)
     from chipwatch.model.quantity import parse_quantity, same_quantity
 
     try:
-        pairs = list(zip(_bounds(a), _bounds(b), strict=True))
         return all((x is None and y is None) or (x is not None and y is not None and
                    same_quantity(parse_quantity(x, a.unit), parse_quantity(y, b.unit), rel=1e-3)) for x, y in pairs)
     except (ValueError, TypeError):

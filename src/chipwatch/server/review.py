@@ -172,7 +172,7 @@ def router() -> APIRouter:
     @r.post(PREFIX + "/{candidate_id}/accept.json")
     async def accept_(request: Request, candidate_id: str, chapter: str = Form("ingested", max_length=100),
                       create_entities: bool = Form(False), disputed: bool = Form(False)):
-        from chipwatch.review import accept
+        from chipwatch.review.accept import accept
 
         def do(root: Path, cid: str) -> dict:
             claim, found = accept(root, cid, chapter, create_entities, disputed)
@@ -183,7 +183,7 @@ def router() -> APIRouter:
     @r.post(PREFIX + "/{candidate_id}/reject")
     @r.post(PREFIX + "/{candidate_id}/reject.json")
     async def reject_(request: Request, candidate_id: str, reason: str = Form("", max_length=2000)):
-        from chipwatch.review import reject
+        from chipwatch.review.accept import reject
 
         def do(root: Path, cid: str) -> dict:
             reject(root, cid, reason.strip() or None)
@@ -193,7 +193,7 @@ def router() -> APIRouter:
     @r.post(PREFIX + "/{candidate_id}/edit")
     @r.post(PREFIX + "/{candidate_id}/edit.json")
     async def edit_(request: Request, candidate_id: str):
-        from chipwatch.review import edit
+        from chipwatch.review.accept import edit
         from chipwatch.review.show import parse_value
 
         form = await request.form()
