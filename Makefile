@@ -61,7 +61,7 @@ test: $(STAMP) $(YENTEVENV)/.installed $(OPENAPIVENV)/.installed
 FUZZ_CASES ?= 100000
 
 fuzz: $(STAMP)
-	$(BIN)/python tests/fuzz/run.py --cases $(FUZZ_CASES) $(FUZZ_ARGS)
+	$(BIN)/python tests/fuzz/run.py --cases $(FUZZ_CASES) --workers $$(nproc) $(FUZZ_ARGS)
 
 NKVENV := .venv-nomenklatura
 
@@ -78,6 +78,7 @@ bench: $(STAMP) $(NKVENV)/.installed
 	$(BIN)/python bench/ownership.py --spark-edges 1000000
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/trade.py
+	$(BIN)/python bench/trade_import.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/everyday.py
 

@@ -167,18 +167,21 @@ def normalise_raw(con: duckdb.DuckDBPyConnection, meta: Meta, value_scale: float
         con.execute("DELETE FROM norm WHERE reporter = partner")
     # duplicates: the same flow twice. Same value: counted and skipped; another value: an error.
     key = "reporter, partner, flow, product, year, month"
-    clash = con.execute(f"""
+    repeated = con.execute(f"SELECT 1 FROM norm GROUP BY {key} HAVING count(*) > 1 LIMIT 1").fetchall()  # noqa: S608
+    clash = repeated and con.execute(f"""
         SELECT min(locator), max(locator), min(coalesce(value, -1)), max(coalesce(value, -1)) FROM norm
-        GROUP BY {key} HAVING count(DISTINCT coalesce(value, -1)) > 1 LIMIT 1""").fetchone()  # noqa: S608
+        GROUP BY {key} HAVING count(DISTINCT coalesce(value, -1)) > 1 LIMIT 1""").fetchall()  # noqa: S608
     if clash:
-        first, second, a, b = clash
+        first, second, a, b = clash[0]
         shown = [("confidential" if x == -1 else f"{x:,.0f}") for x in (a, b)]
         raise ChipwatchError(f"{second}: the same flow as {first} with another value ({shown[1]} vs {shown[0]}); "
                              "remove one of the two rows")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE dup AS SELECT seq, locator, first FROM (
-        SELECT seq, locator, first_value(locator) OVER (PARTITION BY {key} ORDER BY seq) AS first,
-               row_number() OVER (PARTITION BY {key} ORDER BY seq) AS k FROM norm) WHERE k > 1""")  # noqa: S608
-    n_dup = con.execute("SELECT count(*) FROM dup").fetchone()[0]
+    n_dup = 0
+    if repeated:  # the windows below cost a second on a big file: only when some flow is given twice
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE dup AS SELECT seq, locator, first FROM (
+            SELECT seq, locator, first_value(locator) OVER (PARTITION BY {key} ORDER BY seq) AS first,
+                   row_number() OVER (PARTITION BY {key} ORDER BY seq) AS k FROM norm) WHERE k > 1""")  # noqa: S608
+        n_dup = con.execute("SELECT count(*) FROM dup").fetchall()[0][0]
     if n_dup:
         skipped["duplicate row"] += n_dup
         examples.extend(_examples(con, "SELECT locator || ': duplicate of ' || first FROM dup ORDER BY seq"))
