@@ -13,9 +13,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from chipwatch import yamldata
 from chipwatch.errors import ChipwatchError
-from chipwatch.model.vocabulary import vocabulary
 
 LANGS = ("en", "zh-TW")
 ALIASES = {"en": "en", "en-us": "en", "en-gb": "en", "zh-tw": "zh-TW", "zh-hant": "zh-TW", "zh": "zh-TW"}
@@ -37,6 +35,8 @@ DEFAULT_PART = "ui"
 @cache
 def _part(stem: str) -> dict[str, dict[str, str]]:
     """The labels of one file, each with text in every language."""
+    from chipwatch import yamldata
+
     path = Path(__file__).parent / f"{stem}.yaml"
     out = yamldata.load(path.read_text(encoding="utf-8")) or {}
     for key, value in out.items():
@@ -79,6 +79,8 @@ def t(key: str, lang: str, **values) -> str:
 
 def vocab(kind: str, key: str, lang: str) -> str:
     """The vocabulary's label of a type, status, tag or predicate."""
+    from chipwatch.model.vocabulary import vocabulary
+
     return vocabulary().label(kind, key, "zh-Hant" if norm_lang(lang) == "zh-TW" else "en")
 
 

@@ -24,7 +24,18 @@ from babel.numbers import format_compact_decimal, format_currency, format_decima
 
 from chipwatch.i18n import name_in, norm_lang, t, vocab
 
-LOCALES = {"en": Locale.parse("en_US"), "zh-TW": Locale.parse("zh_Hant_TW")}
+
+class _Locales(dict):
+    """CLDR's data for each language, read when first asked for."""
+
+    CODES = {"en": "en_US", "zh-TW": "zh_Hant_TW"}
+
+    def __missing__(self, lang: str) -> Locale:
+        self[lang] = loc = Locale.parse(self.CODES[lang])
+        return loc
+
+
+LOCALES = _Locales()
 
 
 @dataclass(frozen=True)
