@@ -265,3 +265,25 @@ def test_empty_and_repeated_header_names_read_as_before(tmp_path):
         path = _csv(tmp_path)
         path.write_bytes(path.read_bytes().replace(b"STAT_PROCEDURE", name, 1))
         assert csvfiles.eurostat_csv(path, "c").flows.column("reporter").to_pylist() == expected
+
+
+def test_a_reporter_cell_of_160000_characters_is_no_country_and_short_in_the_summary(monkeypatch):
+    """Found by the fuzzer: a reporter cell of 80,000 lines with brackets in it took the bracket
+    pattern of place() seconds of backtracking, and its skip example printed all of it. Now a
+    cell longer than any country name is no country, the pattern is not run on it, and each
+    example is one line of at most 200 characters."""
+    from chipwatch.trade import model, normalise
+
+    seen = []
+    real = normalise._PAREN
+    monkeypatch.setattr(normalise, "_PAREN", type("P", (), {"sub": lambda self, r, t: seen.append(t) or real.sub(r, t)})())
+    long_name = "France (incl. " + "(\n" * 80_000 + "x"
+    assert normalise.place(long_name) == normalise.Place(None, "unknown") and not seen
+    assert normalise.place("France (incl. Saint Barthélemy 'BL' -> 2012)").code == "FR" and seen
+    con = connect()
+    try:
+        con.execute("CREATE TABLE raw AS SELECT 1 AS seq, ? AS name", [long_name])
+        (example,) = model._examples(con, "SELECT 'trade.csv:3: unknown country ' || name FROM raw")
+    finally:
+        con.close()
+    assert "\n" not in example and len(example) <= 200 and example.startswith("trade.csv:3: unknown country France")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from chipwatch.errors import ChipwatchError
+from chipwatch.errors import ChipwatchError, excerpt
 from chipwatch.trade import normalise
 
 FLOW_COLUMNS: list[tuple[str, str]] = [
@@ -85,7 +85,8 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 def _examples(con, sql: str, limit: int = 3) -> list[str]:
-    return [r[0] for r in con.execute(sql + f" LIMIT {limit}").fetchall()]
+    """Up to `limit` skipped rows as the summary shows them: one line each, cut to 200 characters."""
+    return [excerpt(r[0], 200) for r in con.execute(sql + f" LIMIT {limit}").fetchall()]
 
 
 def normalise_raw(con: duckdb.DuckDBPyConnection, meta: Meta, value_scale: float = 1.0) -> Parsed:

@@ -21,6 +21,8 @@ from chipwatch.errors import ChipwatchError
 from chipwatch.i18n.message import Name
 
 _PAREN = re.compile(r"\s*\(.*\)\s*$")
+MAX_PLACE = 400  # characters: Eurostat's longest country label has under 200; a longer cell is no country (and
+#                  the bracket pattern above backtracks quadratically on one)
 _SPACES = re.compile(r"\s+")
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -86,7 +88,7 @@ def _iso(texts: list[str]) -> str | None:
 def place(name: str) -> Place:
     """Resolve a country name or code (alpha-2, alpha-3, Comtrade/BACI numeric) as found in a file."""
     text = str(name).strip()
-    if not text:
+    if not text or len(text) > MAX_PLACE:
         return Place(None, "unknown")
     names = _names()
     stripped = _PAREN.sub("", text)
