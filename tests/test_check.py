@@ -475,3 +475,22 @@ def test_spelling_variant(tmp_path, alias, fires):
     ents = [{**e, "aliases": [alias]} if e["id"] == "acme" else e for e in ENTITIES]
     found = run(tmp_path, [claim("c1", "acme", "produces", [f"{alias}生產矽材"], object="silicon")], entities=ents)
     assert bool(of_kind(found, "spelling_variant")) == fires
+
+
+def test_check_and_review_agree_on_which_sources_disagree(tmp_path):
+    """`check` reports the disagreements `review conflicts` and `show` put side by side, and
+    no more: 2,222.22 wafers (300 mm) a month is the 5,000 wafers (200 mm) of another note."""
+    from conftest import run_cli
+
+    from chipwatch.dataset import load_dataset
+    from chipwatch.review.conflicts import all_disagreements
+
+    folder = Path(__file__).parent / "data" / "disagree"
+    db = tmp_path / "disagree.duckdb"
+    assert run_cli("build", str(folder), db=db).code == 0
+    with Store(db) as s:
+        found = check(s)
+    pairs = {frozenset(f.claims) for f in found if f.kind == "conflicting_values"}
+    expected = {frozenset((d.new.id, d.old.id)) for d in all_disagreements(load_dataset(folder, claims=True).claims)}
+    assert pairs == expected and len(expected) == 3
+    assert frozenset(("fab-x-capacity-5000", "fab-x-capacity-2222-in-300mm")) not in pairs

@@ -49,8 +49,14 @@ def _shown(ctx: Context, c: dict, field_name: str):
 
 def _values_differ(a: dict, b: dict, tolerance: float) -> bool:
     va, vb = from_json(a["value_json"]), from_json(b["value_json"])
-    if (a["unit"] or "") != (b["unit"] or ""):
-        return True
+    if (a["unit"] or "") != (b["unit"] or ""):  # the same figure in another unit is no disagreement
+        factor = _factor(b["unit"], a["unit"])
+        if factor is None:
+            return True
+        vb = _scaled(vb, factor)
+        if vb is None:
+            return True
+        tolerance, a = max(tolerance, CONVERTED), {**a, "approx": True}  # a converted figure is written rounded
     if isinstance(va, dict) or isinstance(vb, dict):
         ra = (va.get("min"), va.get("max")) if isinstance(va, dict) else (va, va)
         rb = (vb.get("min"), vb.get("max")) if isinstance(vb, dict) else (vb, vb)
@@ -68,6 +74,31 @@ def _values_differ(a: dict, b: dict, tolerance: float) -> bool:
         except ValueError:
             return va.strip().casefold() != vb.strip().casefold()
     return va != vb
+
+
+CONVERTED = 1e-3  # how far a figure converted from another unit may be from the other claim's
+
+
+def _factor(unit_from: str | None, unit_to: str | None) -> float | None:
+    """How many `unit_to` one `unit_from` is (5,000 wafer_200mm/month is 2,222.2
+    wafer_300mm/month), or None if they do not convert."""
+    if not unit_from or not unit_to:
+        return None
+    from chipwatch.model.quantity import parse_unit, ureg
+
+    try:
+        return float(ureg.Quantity(1, parse_unit(unit_from)).to(parse_unit(unit_to)).magnitude)
+    except Exception:  # noqa: BLE001 - pint raises several kinds; all mean "does not convert"
+        return None
+
+
+def _scaled(v, factor: float):
+    """A number or a {min, max} range times `factor` (None for anything else)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v * factor
+    if isinstance(v, dict):
+        return {k: (x * factor if isinstance(x, (int, float)) else x) for k, x in v.items()}
+    return None
 
 
 def _close(x, y, a: dict, b: dict, tolerance: float) -> bool:
