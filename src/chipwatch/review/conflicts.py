@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from chipwatch.model.records import Claim
+if TYPE_CHECKING:
+    from chipwatch.model.records import Claim
 
 _NODES = ("node_nm", "wafer_inch")  # numbers that, for the same thing, should agree
 _CONTEXT = ("year", "scope", "item", "segment", "sector", "place", "to", "via")  # a different one: another fact
@@ -124,9 +127,18 @@ def all_disagreements(claims: list[Claim]) -> list[Disagreement]:
     return out
 
 
-def claim_of(record: dict) -> Claim:
-    """A model Claim from a claim as the store's views give it (extra keys ignored)."""
-    return Claim.model_validate({k: v for k, v in record.items() if k in Claim.model_fields and v is not None})
+def claim_of(record: dict) -> SimpleNamespace:
+    """A claim as the store's views give it (already validated when it was built), with what
+    the comparisons read: no model to construct, so `show` needs no pydantic."""
+    v = record.get("value")
+    if isinstance(v, dict) and ("min" in v or "max" in v):
+        v = SimpleNamespace(min=v.get("min"), max=v.get("max"))
+    evidence = [SimpleNamespace(source=e.get("source"), locator=e.get("locator"), quote=e.get("quote"))
+                for e in record.get("evidence") or []]
+    return SimpleNamespace(id=record["id"], subject=record["subject"], predicate=record["predicate"],
+                           object=record.get("object"), value=v, unit=record.get("unit"),
+                           status=record.get("status") or "fact", qualifiers=record.get("qualifiers") or {},
+                           valid_from=record.get("valid_from"), valid_to=record.get("valid_to"), evidence=evidence)
 
 
 def entity_disagreements(store, claims: list[dict]) -> list[dict]:
