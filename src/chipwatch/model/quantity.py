@@ -133,6 +133,17 @@ def parse_quantity(text: str | int | float, unit: str | None = None) -> pint.Qua
     return _registry().Quantity(magnitude, parse_unit(rest))
 
 
+def factor(unit_from: str, unit_to: str) -> float:
+    """How many `unit_to` one `unit_from` is (wafer_200mm/month in wafer_300mm/month: 0.444…);
+    ValueError when they do not convert."""
+    import pint
+
+    try:
+        return float(ureg.Quantity(1, parse_unit(unit_from)).to(parse_unit(unit_to)).magnitude)
+    except pint.DimensionalityError as exc:
+        raise ValueError(f"{unit_from!r} does not convert to {unit_to!r}") from exc
+
+
 def same_quantity(a: pint.Quantity, b: pint.Quantity, rel: float = 1e-9) -> bool:
     """True when a and b have the same dimension and magnitude (after conversion)."""
     import pint

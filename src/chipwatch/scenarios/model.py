@@ -24,7 +24,8 @@ from chipwatch.errors import ChipwatchError, excerpt
 from chipwatch.i18n import norm_lang
 from chipwatch.i18n.message import Msg, Name
 from chipwatch.model.dates import PartialDate
-from chipwatch.model.quantity import parse_unit, ureg
+from chipwatch.model.quantity import factor as unit_factor_of
+from chipwatch.model.quantity import parse_unit
 
 BUNDLED = Path(__file__).with_name("bundled")
 STATUSES = ("fact", "reported", "speculated", "planned", "disputed")
@@ -643,8 +644,7 @@ def _check_unit(sc: Scenario, i: int, a: Assumption, unit: str | None) -> None:
                 raise sc.error(("assumptions", i, "unit"), f"unit '{excerpt(a.unit)}' for {excerpt(a.name)} — this is a pure number: write unit: {'share' if a.name.startswith(('coverage', 'partner_loss')) else 'ratio'}")
         return
     try:
-        got = parse_unit(a.unit)
-        factor = ureg.Quantity(1, got).to(parse_unit(unit)).magnitude
+        factor = unit_factor_of(a.unit, unit)
     except Exception:  # noqa: BLE001 - pint raises several kinds; all mean "wrong unit"
         raise sc.error(("assumptions", i, "unit"), f"unit '{excerpt(a.unit)}' for {excerpt(a.name)} does not convert to {unit} — write it in {unit} (or e.g. wafer_150mm/month)") from None
     a._factor = factor

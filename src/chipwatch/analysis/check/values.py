@@ -84,11 +84,11 @@ def _factor(unit_from: str | None, unit_to: str | None) -> float | None:
     wafer_300mm/month), or None if they do not convert."""
     if not unit_from or not unit_to:
         return None
-    from chipwatch.model.quantity import parse_unit, ureg
+    from chipwatch.model.quantity import factor
 
     try:
-        return float(ureg.Quantity(1, parse_unit(unit_from)).to(parse_unit(unit_to)).magnitude)
-    except Exception:  # noqa: BLE001 - pint raises several kinds; all mean "does not convert"
+        return factor(unit_from, unit_to)
+    except Exception:  # noqa: BLE001 - pint raises several kinds (tokenize errors too); all mean "does not convert"
         return None
 
 
